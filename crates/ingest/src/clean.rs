@@ -1,0 +1,174 @@
+//! Turning the raw text of a paragraph into clean text: line joins with de-hyphenation,
+//! Markdown markup and footnote marks removed, whitespace collapsed, Unicode NFC.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Words after a line-final hyphen that show a suspended hyphen
+/// (`Informations- und Kommunikationstechnologien`), which must stay.
+const SUSPENDED_HYPHEN_FOLLOWERS: &[&str] = &["und", "oder", "bzw", "sowie", "als", "bis", "noch", "wie"];
+
+/// Joins the lines of one paragraph. A word broken at the end of a line is rejoined
+/// (`De-` + `zember` → `Dezember`); a hyphen before a capital stays and is joined without a
+/// space (`Coronavirus-` + `Krankheit`); a suspended hyphen stays with its space
+/// (`Informations-` + `und` → `Informations- und`).
+pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        if ends_with_broken_word(&out) {
+            let first_word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
+            let first = line.chars().next().unwrap_or(' ');
+            if first.is_lowercase() && !SUSPENDED_HYPHEN_FOLLOWERS.contains(&first_word.as_str()) {
+                out.pop();
+            } else if !(first.is_uppercase() || first.is_numeric()) {
+                out.push(' ');
+            }
+        } else {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// True when `text` ends with a letter followed by a hyphen.
+fn ends_with_broken_word(text: &str) -> bool {
+    let mut rev = text.chars().rev();
+    rev.next() == Some('-') && rev.next().is_some_and(char::is_alphabetic)
+}
+
+/// Cleans joined paragraph text: Markdown links become their text, emphasis markers and
+/// footnote marks go, citation markers such as `[12]` go (unless `keep_citations`, for
+/// reference lists), control characters go, whitespace collapses, and the result is NFC.
+pub fn clean_text(raw: &str, keep_citations: bool) -> String {
+    let text = nfc(raw);
+    let text = strip_markdown_links(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    let mut pending_space = false;
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() || c.is_control() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c == '*' {
+            continue;
+        }
+        if is_superscript_digit(c) && !out.is_empty() && !pending_space {
+            // A footnote mark glued to the word before it.
+            continue;
+        }
+        if c == '[' && !keep_citations {
+            if let Some(len) = citation_len(&text[i..]) {
+                for _ in 1..len {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    // A removed citation before a closing period leaves "Wort ." behind.
+    out.replace(" .", ".").replace(" ,", ",")
+}
+
+fn nfc(text: &str) -> String {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_owned(),
+        _ => text.nfc().collect(),
+    }
+}
+
+fn is_superscript_digit(c: char) -> bool {
+    matches!(c, '¹' | '²' | '³' | '⁰' | '⁴'..='⁹')
+}
+
+/// Length in chars of a citation marker `[123]` at the start of `text`.
+fn citation_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('[')?;
+    let digits = inner.chars().take_while(char::is_ascii_digit).count();
+    (1..=4).contains(&digits).then_some(())?;
+    inner[digits..].starts_with(']').then_some(digits + 2)
+}
+
+/// Replaces Markdown links `[text](target)` by `text`.
+fn strip_markdown_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let label = &after[..close];
+            if label.contains('[') || label.contains('\n') {
+                return None;
+            }
+            let target = &after[close + 2..];
+            target.find(')').map(|end| (label, close + 2 + end + 1))
+        });
+        match link {
+            Some((label, consumed)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(label);
+                rest = &after[consumed..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_joins() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["vom 1. De-", "zember 1999"], "vom 1. Dezember 1999"),
+            (&["Regierungssachverständi-", "gen für"], "Regierungssachverständigen für"),
+            (&["Informations- ", "und Kommunikationstechnologien"], "Informations- und Kommunikationstechnologien"),
+            (&["Informations-", "und Kommunikationstechnologien"], "Informations- und Kommunikationstechnologien"),
+            (&["Coronavirus-", "Krankheit"], "Coronavirus-Krankheit"),
+            (&["Maß-", "nahmen"], "Maßnahmen"),
+            (&["erste Zeile ", " zweite Zeile"], "erste Zeile zweite Zeile"),
+            (&["Stand 2020 -", "weiter"], "Stand 2020 - weiter"),
+        ];
+        for (lines, want) in cases {
+            assert_eq!(join_lines(lines.iter().copied()), *want, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn cleaning() {
+        let cases = [
+            ("1. *unterstützt* die Arbeit", "1. unterstützt die Arbeit"),
+            ("Fortschrittsbericht der Offenen Arbeitsgruppe¹ und", "Fortschrittsbericht der Offenen Arbeitsgruppe und"),
+            ("¹ Siehe [A/78/265](#).", "¹ Siehe A/78/265."),
+            ("verabschiedet.[1] In acht", "verabschiedet. In acht"),
+            ("Action Plan“ [19] auf", "Action Plan“ auf"),
+            ("a  \t b\u{a0}c", "a b c"),
+            ("Fo\u{308}rderung", "Förderung"),
+            ("[*aufgrund des Berichts*]", "[aufgrund des Berichts]"),
+            ("Text [ohne Ende", "Text [ohne Ende"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(clean_text(raw, false), want, "{raw:?}");
+        }
+        assert_eq!(clean_text("[12] https://example.org/a", true), "[12] https://example.org/a");
+    }
+}

@@ -1,0 +1,29 @@
+//! Reading policy documents and cutting them into paragraphs and tokens.
+//!
+//! The data flows [`Document`] → [`Paragraph`]s (by [`segment`]) → tokens (by [`Tokenizer`]).
+//! Paragraphs keep byte spans into the original file; their text is cleaned (lines joined and
+//! de-hyphenated, Markdown and footnote marks removed, whitespace collapsed, Unicode NFC).
+//!
+//! ```
+//! use paratopic_ingest::{segment, Document, Kind, Tokenizer, TokenizerConfig};
+//!
+//! let doc = Document::from_text("note.txt", "III. Cybersicherheit\nDie Staaten verurteilen Cyberangriffe.\n".into());
+//! let paragraphs = segment(&doc);
+//! assert_eq!(paragraphs[0].kind, Kind::Heading);
+//! assert_eq!(paragraphs[1].section.as_deref(), Some("III. Cybersicherheit"));
+//! let tokens = Tokenizer::new(TokenizerConfig::default()).tokenize(&paragraphs[1].text);
+//! assert_eq!(tokens, ["staat", "verurteil", "cyberangriff"]);
+//! ```
+#![deny(missing_docs)]
+
+mod clean;
+mod document;
+mod error;
+mod segment;
+mod tokenize;
+
+pub use clean::{clean_text, join_lines};
+pub use document::Document;
+pub use error::IngestError;
+pub use segment::{segment, Kind, Layout, Paragraph, WRAP_WIDTH};
+pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};

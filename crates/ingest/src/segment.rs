@@ -1,0 +1,385 @@
+//! Cutting a document into paragraphs.
+//!
+//! Three layouts are recognised from the text itself ([`Layout::detect`]):
+//! - [`Layout::Indented`]: text extracted from a PDF, where a paragraph starts on a line
+//!   indented by one to three spaces, continuation lines start at column 0 and blank lines
+//!   carry no meaning;
+//! - [`Layout::Wrapped`]: hard-wrapped prose (no line longer than [`WRAP_WIDTH`] characters),
+//!   where blank lines separate paragraphs;
+//! - [`Layout::LinePerParagraph`]: every non-blank line is a paragraph.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clean::{clean_text, join_lines};
+use crate::Document;
+
+/// Lines of hard-wrapped text are at most this many characters long.
+pub const WRAP_WIDTH: usize = 120;
+/// Headings are at most this many characters long.
+const MAX_HEADING_CHARS: usize = 160;
+
+/// What a paragraph is, structurally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A title or section heading: short, no closing punctuation.
+    Heading,
+    /// Running text.
+    Body,
+    /// A bullet (`- `) or a lettered sub-item (`a)`, `b.`).
+    ListItem,
+    /// An entry of a reference list (`[12] https://…`).
+    Reference,
+    /// A footnote (`¹ Siehe …`, or a numbered note below a `____` rule).
+    Footnote,
+}
+
+impl Kind {
+    /// The name used in output and label files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Heading => "heading",
+            Kind::Body => "body",
+            Kind::ListItem => "list_item",
+            Kind::Reference => "reference",
+            Kind::Footnote => "footnote",
+        }
+    }
+
+    /// Whether paragraphs of this kind carry topical content (and so a gold label).
+    pub fn is_content(self) -> bool {
+        matches!(self, Kind::Body | Kind::ListItem)
+    }
+}
+
+/// One paragraph of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// Position in the document, from 0.
+    pub index: usize,
+    /// Byte offset of the first character in the original file.
+    pub start: usize,
+    /// Byte offset just past the last character in the original file.
+    pub end: usize,
+    /// Structural kind.
+    pub kind: Kind,
+    /// The text of the nearest heading above, if any.
+    pub section: Option<String>,
+    /// Cleaned text: lines joined, markup removed, whitespace collapsed, NFC.
+    pub text: String,
+}
+
+/// The layout of a plain-text document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// PDF extraction: paragraphs start on indented lines.
+    Indented,
+    /// Hard-wrapped lines, paragraphs separated by blank lines.
+    Wrapped,
+    /// One paragraph per line.
+    LinePerParagraph,
+}
+
+/// A line of the document: byte range of its content (without the line terminator).
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+impl<'a> Line<'a> {
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// Indented by one to three spaces and then text.
+    fn is_indented(&self) -> bool {
+        let spaces = self.text.len() - self.text.trim_start_matches(' ').len();
+        (1..=3).contains(&spaces) && !self.is_blank()
+    }
+
+    /// Byte range of the line without surrounding whitespace.
+    fn trimmed_span(&self) -> (usize, usize) {
+        let lead = self.text.len() - self.text.trim_start().len();
+        let trail = self.text.trim_end().len();
+        (self.start + lead, self.start + trail)
+    }
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(Line { start, text: &text[start..i] });
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(Line { start, text: &text[start..i] });
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push(Line { start, text: &text[start..] });
+    }
+    out
+}
+
+impl Layout {
+    /// Recognises the layout of `text`.
+    pub fn detect(text: &str) -> Layout {
+        Self::detect_lines(&lines(text))
+    }
+
+    fn detect_lines(lines: &[Line<'_>]) -> Layout {
+        let content: Vec<&Line<'_>> = lines.iter().filter(|l| !l.is_blank()).collect();
+        let indented = content.iter().filter(|l| l.is_indented()).count();
+        if indented >= 3 && indented * 10 >= content.len() {
+            return Layout::Indented;
+        }
+        let wrapped = content.iter().all(|l| l.text.chars().count() <= WRAP_WIDTH);
+        let has_consecutive_lines = lines.windows(2).any(|w| !w[0].is_blank() && !w[1].is_blank());
+        if wrapped && has_consecutive_lines {
+            Layout::Wrapped
+        } else {
+            Layout::LinePerParagraph
+        }
+    }
+}
+
+/// A raw paragraph: the lines it is made of, before cleaning.
+struct Block<'a> {
+    lines: Vec<Line<'a>>,
+    /// Inside a footnote area of a PDF page (after a `____` rule).
+    in_footnotes: bool,
+}
+
+/// Cuts a document into paragraphs. Never panics; every line with text ends up in exactly one
+/// paragraph span, except lines that hold no letter or digit at all (rules such as `_____`).
+pub fn segment(doc: &Document) -> Vec<Paragraph> {
+    let lines = lines(&doc.text);
+    let blocks = match Layout::detect_lines(&lines) {
+        Layout::Indented => indented_blocks(&lines),
+        Layout::Wrapped => wrapped_blocks(&lines),
+        Layout::LinePerParagraph => lines
+            .iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| Block { lines: vec![*l], in_footnotes: false })
+            .collect(),
+    };
+    let mut paragraphs = Vec::with_capacity(blocks.len());
+    let mut section: Option<String> = None;
+    for block in blocks {
+        let Some(paragraph) = finish(&block, doc.offset, paragraphs.len(), &section) else {
+            continue;
+        };
+        if paragraph.kind == Kind::Heading {
+            section = Some(paragraph.text.clone());
+        }
+        paragraphs.push(paragraph);
+    }
+    paragraphs
+}
+
+fn is_rule(line: &Line<'_>) -> bool {
+    let t = line.text.trim();
+    t.len() >= 5 && t.chars().all(|c| c == '_' || c == '-' || c == '—')
+}
+
+/// A numbered note below a rule: `1 A/65/201.`
+fn is_numbered_note(text: &str) -> bool {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && t[digits..].starts_with(' ')
+}
+
+fn indented_blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
+    let mut blocks: Vec<Block<'a>> = Vec::new();
+    let mut in_footnotes = false;
+    for line in lines.iter().filter(|l| !l.is_blank()) {
+        if is_rule(line) {
+            in_footnotes = true;
+            blocks.push(Block { lines: vec![*line], in_footnotes });
+            continue;
+        }
+        if line.is_indented() {
+            in_footnotes = false;
+        }
+        let starts_new = match blocks.last() {
+            None => true,
+            // Below a rule each numbered note is a block; other lines continue the note.
+            Some(last) if last.in_footnotes => {
+                line.is_indented() || is_rule(&last.lines[0]) || is_numbered_note(line.text)
+            }
+            Some(last) => {
+                let previous = last.lines.last().map_or("", |l| l.text.trim_end());
+                // A line at column 0 after a sentence that ended with the line is a new block
+                // (a signature such as `37. Plenarsitzung` below the last clause).
+                line.is_indented() || previous.ends_with('.')
+            }
+        };
+        if starts_new {
+            blocks.push(Block { lines: vec![*line], in_footnotes });
+        } else if let Some(last) = blocks.last_mut() {
+            last.lines.push(*line);
+        }
+    }
+    blocks
+}
+
+/// Blank lines end a paragraph, and so does a line much shorter than the wrap width (the last
+/// line of a paragraph, or a heading).
+fn wrapped_blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
+    let width = lines.iter().map(|l| l.text.trim_end().chars().count()).max().unwrap_or(0);
+    let mut blocks: Vec<Block<'a>> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        if line.is_blank() {
+            open = false;
+            continue;
+        }
+        let text = line.text.trim_start();
+        let starts_item = list_marker_len(text).is_some() || text.starts_with('#') || reference_marker(text);
+        match blocks.last_mut() {
+            Some(last) if open && !starts_item && !last.lines[0].text.trim_start().starts_with('#') => {
+                last.lines.push(*line);
+            }
+            _ => blocks.push(Block { lines: vec![*line], in_footnotes: false }),
+        }
+        open = line.text.trim_end().chars().count() * 10 >= width * 6;
+    }
+    blocks
+}
+
+/// Length of a list marker at the start of `text`: `- `, `* `, `• `, `– `, `a) `, `a. `.
+fn list_marker_len(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    let second = chars.next()?;
+    if matches!(first, '-' | '*' | '•' | '–' | '▪') && second == ' ' {
+        return Some(first.len_utf8() + 1);
+    }
+    let third = chars.next()?;
+    if first.is_ascii_lowercase() && matches!(second, ')' | '.') && third == ' ' {
+        return Some(3);
+    }
+    None
+}
+
+/// `[12] …` at the start of a line.
+fn reference_marker(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('[') else { return false };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && rest[digits..].starts_with(']')
+}
+
+fn is_heading_text(text: &str) -> bool {
+    let Some(last) = text.chars().last() else { return false };
+    let first = text.chars().next().unwrap_or(' ');
+    text.chars().count() <= MAX_HEADING_CHARS
+        && !matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '…')
+        && (first.is_uppercase() || first.is_numeric() || first == '[' || first == '(' || first == '„')
+}
+
+fn finish(block: &Block<'_>, offset: usize, index: usize, section: &Option<String>) -> Option<Paragraph> {
+    let first = block.lines.first()?;
+    let last = block.lines.last()?;
+    let raw_first = first.text.trim_start();
+    let (kind, keep_citations) = if block.in_footnotes || raw_first.starts_with(is_superscript_start) {
+        (Kind::Footnote, false)
+    } else if reference_marker(raw_first) {
+        (Kind::Reference, true)
+    } else if list_marker_len(raw_first).is_some() {
+        (Kind::ListItem, false)
+    } else if raw_first.starts_with('#') {
+        (Kind::Heading, false)
+    } else {
+        (Kind::Body, false)
+    };
+    let joined = join_lines(block.lines.iter().map(|l| l.text));
+    let joined = match kind {
+        Kind::ListItem => joined[list_marker_len(&joined).unwrap_or(0)..].to_owned(),
+        Kind::Heading => joined.trim_start_matches('#').to_owned(),
+        _ => joined,
+    };
+    let text = clean_text(&joined, keep_citations);
+    if !text.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let kind = if kind == Kind::Body && is_heading_text(&text) { Kind::Heading } else { kind };
+    let (start, _) = first.trimmed_span();
+    let (_, end) = last.trimmed_span();
+    Some(Paragraph {
+        index,
+        start: offset + start,
+        end: offset + end,
+        kind,
+        section: if kind == Kind::Heading { None } else { section.clone() },
+        text,
+    })
+}
+
+fn is_superscript_start(c: char) -> bool {
+    matches!(c, '¹' | '²' | '³' | '⁰' | '⁴'..='⁹')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<(Kind, String)> {
+        segment(&Document::from_text("t", input.to_owned())).into_iter().map(|p| (p.kind, p.text)).collect()
+    }
+
+    #[test]
+    fn layouts_are_recognised() {
+        assert_eq!(Layout::detect(" Erster Absatz\n\nweiter\n\n Zweiter\n\n Dritter\n"), Layout::Indented);
+        assert_eq!(Layout::detect("Zeile eins\nZeile zwei\n\nNeuer Absatz\n"), Layout::Wrapped);
+        assert_eq!(Layout::detect(&format!("{}\n{}\n", "a".repeat(200), "b")), Layout::LinePerParagraph);
+    }
+
+    #[test]
+    fn wrapped_prose_joins_lines_and_splits_lists() {
+        let got = texts("# Titel\n\nDas ist ein\nlanger Absatz.\n\n- Punkt eins\n- Punkt zwei\n");
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Heading, "Titel".to_owned()),
+                (Kind::Body, "Das ist ein langer Absatz.".to_owned()),
+                (Kind::ListItem, "Punkt eins".to_owned()),
+                (Kind::ListItem, "Punkt zwei".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn line_endings_cr_lf_and_lone_cr() {
+        assert_eq!(lines("a\r\nb\rc\nd").iter().map(|l| l.text).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn spans_point_at_original_bytes() {
+        let doc = Document::from_text("t", "\u{feff}Kopf\n\n1. *begrüßt* die Arbeit.\n".to_owned());
+        let paragraphs = segment(&doc);
+        let original = "\u{feff}Kopf\n\n1. *begrüßt* die Arbeit.\n";
+        let p = &paragraphs[1];
+        assert_eq!(&original[p.start..p.end], "1. *begrüßt* die Arbeit.");
+        assert_eq!(p.text, "1. begrüßt die Arbeit.");
+        assert_eq!(p.section.as_deref(), Some("Kopf"));
+    }
+
+    #[test]
+    fn nothing_but_blanks_gives_nothing() {
+        assert!(texts("").is_empty());
+        assert!(texts(" \n\t\n\r\n").is_empty());
+    }
+}

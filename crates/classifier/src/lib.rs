@@ -1,1 +1,34 @@
+//! Training and applying the Naive Bayes topic model, and measuring it.
+//!
+//! [`train`] tokenizes the examples, builds a sorted vocabulary, fits linfa-bayes
+//! `MultinomialNb` in bounded dense batches and turns the learned log-probabilities into a
+//! [`Model`]: a sparse scorer with a fixed label order, ties broken by that order, and
+//! probabilities computed with log-sum-exp. Models are saved as a checksummed file
+//! ([`Model::save`], [`Model::load`]); [`metrics`] has the confusion matrix and F1 scores.
+//!
+//! ```
+//! use paratopic_classifier::{train, Example, TrainConfig};
+//!
+//! let ex = |text: &str, label: &str| Example { text: text.into(), label: label.into() };
+//! let examples = [
+//!     ex("Ransomware legt Krankenhäuser lahm", "cybersecurity"),
+//!     ex("Das Internet Governance Forum tagt in Genf", "wsis"),
+//! ];
+//! let labels = ["cybersecurity".to_owned(), "wsis".to_owned()];
+//! let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+//! let p = model.predict("Ein Angriff mit Ransomware");
+//! assert_eq!(model.labels()[p.label], "cybersecurity");
+//! ```
+#![deny(missing_docs)]
 
+mod error;
+pub mod metrics;
+mod model;
+mod train;
+
+pub use error::{ClassifierError, ModelFormatError};
+pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
+pub use train::{sorted_labels, train, training_digest, validate, Example, TrainConfig};
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,212 @@
+//! Vocabulary and sparse bag-of-words vectors.
+//!
+//! A [`Vocabulary`] is built from the tokens of the training paragraphs. Its terms are kept in
+//! sorted order, so the same training data always gives the same feature ids and so a
+//! byte-identical model. A paragraph becomes a [`SparseVector`] of `(feature id, count)` pairs;
+//! tokens outside the vocabulary are ignored.
+//!
+//! ```
+//! use paratopic_features::Vocabulary;
+//!
+//! let docs = [vec!["igf", "wsis", "igf"], vec!["ki", "igf"]];
+//! let vocab = Vocabulary::build(docs.iter().map(|d| d.as_slice()), 1);
+//! assert_eq!(vocab.terms(), ["igf", "ki", "wsis"]);
+//! let v = vocab.vectorize(["igf", "igf", "unbekannt", "wsis"]);
+//! assert_eq!(v.entries(), [(0, 2.0), (2, 1.0)]);
+//! ```
+#![deny(missing_docs)]
 
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+/// Errors in vocabulary data.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FeatureError {
+    /// Terms must be strictly increasing (sorted, no duplicates).
+    #[error("vocabulary is not sorted or has a duplicate at term {index} ({term:?})")]
+    Unsorted {
+        /// Position of the offending term.
+        index: usize,
+        /// The offending term.
+        term: String,
+    },
+}
+
+/// The terms a model knows, in sorted order; a term's position is its feature id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+pub struct Vocabulary {
+    terms: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// Builds a vocabulary from tokenized documents, keeping the terms that occur in at least
+    /// `min_df` documents.
+    pub fn build<'a, I, T>(documents: I, min_df: usize) -> Self
+    where
+        I: IntoIterator<Item = &'a [T]>,
+        T: AsRef<str> + 'a,
+    {
+        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for doc in documents {
+            seen.clear();
+            seen.extend(doc.iter().map(AsRef::as_ref));
+            seen.sort_unstable();
+            seen.dedup();
+            for term in &seen {
+                *df.entry(term).or_default() += 1;
+            }
+        }
+        let terms = df.into_iter().filter(|&(_, n)| n >= min_df.max(1)).map(|(t, _)| t.to_owned()).collect();
+        Self::from_sorted(terms)
+    }
+
+    /// A vocabulary from terms that must be sorted and unique.
+    pub fn from_terms(terms: Vec<String>) -> Result<Self, FeatureError> {
+        if let Some(i) = terms.windows(2).position(|w| w[0] >= w[1]) {
+            return Err(FeatureError::Unsorted { index: i + 1, term: terms[i + 1].clone() });
+        }
+        Ok(Self::from_sorted(terms))
+    }
+
+    fn from_sorted(terms: Vec<String>) -> Self {
+        let ids = terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        Self { terms, ids }
+    }
+
+    /// The terms, sorted; index = feature id.
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// True when there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The feature id of `term`.
+    pub fn id(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
+    }
+
+    /// Counts the known tokens of a document.
+    pub fn vectorize<I, T>(&self, tokens: I) -> SparseVector
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        let mut ids: Vec<u32> = tokens.into_iter().filter_map(|t| self.id(t.as_ref())).collect();
+        SparseVector::from_ids(&mut ids)
+    }
+}
+
+impl TryFrom<Vec<String>> for Vocabulary {
+    type Error = FeatureError;
+    fn try_from(terms: Vec<String>) -> Result<Self, Self::Error> {
+        Self::from_terms(terms)
+    }
+}
+
+impl From<Vocabulary> for Vec<String> {
+    fn from(v: Vocabulary) -> Self {
+        v.terms
+    }
+}
+
+/// Feature counts of one document: `(feature id, value)` pairs sorted by id, ids unique.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SparseVector {
+    entries: Vec<(u32, f64)>,
+}
+
+impl SparseVector {
+    /// Counts feature ids (the slice is sorted in place).
+    pub fn from_ids(ids: &mut [u32]) -> Self {
+        ids.sort_unstable();
+        let mut entries: Vec<(u32, f64)> = Vec::new();
+        for &id in ids.iter() {
+            match entries.last_mut() {
+                Some((last, n)) if *last == id => *n += 1.0,
+                _ => entries.push((id, 1.0)),
+            }
+        }
+        Self { entries }
+    }
+
+    /// The `(feature id, value)` pairs, sorted by id.
+    pub fn entries(&self) -> &[(u32, f64)] {
+        &self.entries
+    }
+
+    /// Number of distinct features.
+    pub fn nnz(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Sum of the values.
+    pub fn total(&self) -> f64 {
+        self.entries.iter().map(|&(_, v)| v).sum()
+    }
+
+    /// Writes the values into a dense row (which must be zeroed and long enough).
+    pub fn scatter_into(&self, row: &mut [f64]) {
+        for &(id, v) in &self.entries {
+            row[id as usize] = v;
+        }
+    }
+
+    /// Applies `f` to every value.
+    pub fn map_values(&mut self, f: impl Fn(f64) -> f64) {
+        for (_, v) in &mut self.entries {
+            *v = f(*v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_df_prunes_rare_terms() {
+        let docs = [vec!["a", "b", "b"], vec!["b", "c"], vec!["b", "a"]];
+        let vocab = Vocabulary::build(docs.iter().map(|d| d.as_slice()), 2);
+        assert_eq!(vocab.terms(), ["a", "b"]);
+    }
+
+    #[test]
+    fn unsorted_terms_are_rejected() {
+        let err = Vocabulary::from_terms(vec!["b".into(), "a".into()]).unwrap_err();
+        assert_eq!(err, FeatureError::Unsorted { index: 1, term: "a".into() });
+        assert!(Vocabulary::from_terms(vec!["a".into(), "a".into()]).is_err());
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_ids() {
+        let vocab = Vocabulary::from_terms(vec!["ki".into(), "wsis".into()]).unwrap();
+        let json = serde_json_like(&vocab);
+        assert_eq!(json, vec!["ki".to_owned(), "wsis".to_owned()]);
+        assert_eq!(Vocabulary::try_from(json).unwrap().id("wsis"), Some(1));
+    }
+
+    fn serde_json_like(v: &Vocabulary) -> Vec<String> {
+        v.clone().into()
+    }
+
+    #[test]
+    fn dense_scatter() {
+        let v = SparseVector::from_ids(&mut [3, 1, 3]);
+        let mut row = [0.0; 4];
+        v.scatter_into(&mut row);
+        assert_eq!(row, [0.0, 1.0, 0.0, 2.0]);
+        assert_eq!(v.total(), 3.0);
+    }
+}

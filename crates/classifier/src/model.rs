@@ -1,0 +1,250 @@
+//! The trained model: a compact sparse scorer with a fixed label order, numerically stable
+//! probabilities, and a checksummed file format.
+
+use std::io::Write;
+use std::path::Path;
+
+use paratopic_features::{SparseVector, Vocabulary};
+use paratopic_ingest::Tokenizer;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ModelFormatError;
+use crate::train::{hex, TrainConfig};
+use crate::ClassifierError;
+
+/// The model file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &str = "paratopic-model";
+
+/// What the model was trained on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    /// Number of training examples.
+    pub examples: usize,
+    /// Examples per label, in label order.
+    pub per_label: Vec<usize>,
+    /// SHA-256 of the label set and the examples.
+    pub digest: String,
+}
+
+/// The label of one paragraph, with the probability of every label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Index of the predicted label in [`Model::labels`].
+    pub label: usize,
+    /// Probability per label, in label order; they sum to 1.
+    pub probabilities: Vec<f64>,
+    /// Joint log-likelihood per label (log prior + Σ count × log P(term | label)).
+    pub log_likelihood: Vec<f64>,
+}
+
+impl Prediction {
+    /// Probability of the predicted label.
+    pub fn confidence(&self) -> f64 {
+        self.probabilities[self.label]
+    }
+}
+
+/// A trained multinomial Naive Bayes topic model.
+#[derive(Debug)]
+pub struct Model {
+    data: ModelData,
+    /// Feature-major weights: `weights[f * labels + c]` = log P(term f | label c).
+    weights: Vec<f64>,
+    tokenizer: Tokenizer,
+}
+
+/// The serialized content of a model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ModelData {
+    labels: Vec<String>,
+    config: TrainConfig,
+    training: TrainingSummary,
+    vocabulary: Vocabulary,
+    class_log_prior: Vec<f64>,
+    /// Class-major: `feature_log_prob[c][f]`.
+    feature_log_prob: Vec<Vec<f64>>,
+}
+
+impl Model {
+    pub(crate) fn new(
+        labels: Vec<String>,
+        config: TrainConfig,
+        training: TrainingSummary,
+        vocabulary: Vocabulary,
+        class_log_prior: Vec<f64>,
+        feature_log_prob: Vec<Vec<f64>>,
+    ) -> Result<Self, ClassifierError> {
+        Self::from_data(ModelData { labels, config, training, vocabulary, class_log_prior, feature_log_prob })
+            .map_err(|e| ClassifierError::Fit(e.to_string()))
+    }
+
+    fn from_data(data: ModelData) -> Result<Self, ModelFormatError> {
+        let n_labels = data.labels.len();
+        let n_features = data.vocabulary.len();
+        let invalid = |what: String| ModelFormatError::Payload(what);
+        if n_labels < 2 {
+            return Err(invalid(format!("{n_labels} labels, at least 2 expected")));
+        }
+        if data.class_log_prior.len() != n_labels || data.feature_log_prob.len() != n_labels {
+            return Err(invalid("label count does not match the weights".into()));
+        }
+        if data.training.per_label.len() != n_labels {
+            return Err(invalid("label count does not match the training summary".into()));
+        }
+        let mut weights = vec![0.0; n_labels * n_features];
+        for (c, row) in data.feature_log_prob.iter().enumerate() {
+            if row.len() != n_features {
+                return Err(invalid(format!("label {c} has {} weights for {n_features} terms", row.len())));
+            }
+            for (f, &w) in row.iter().enumerate() {
+                if !w.is_finite() {
+                    return Err(invalid(format!("weight of term {f} for label {c} is not finite")));
+                }
+                weights[f * n_labels + c] = w;
+            }
+        }
+        if data.class_log_prior.iter().any(|p| !p.is_finite()) {
+            return Err(invalid("a class prior is not finite".into()));
+        }
+        let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
+        Ok(Self { data, weights, tokenizer })
+    }
+
+    /// The labels, in score order.
+    pub fn labels(&self) -> &[String] {
+        &self.data.labels
+    }
+
+    /// The training settings.
+    pub fn config(&self) -> &TrainConfig {
+        &self.data.config
+    }
+
+    /// What the model was trained on.
+    pub fn training(&self) -> &TrainingSummary {
+        &self.data.training
+    }
+
+    /// The vocabulary.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.data.vocabulary
+    }
+
+    /// The tokenizer the model was trained with.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// log P(term | label) for every label, in label order.
+    pub fn term_weights(&self, feature: u32) -> &[f64] {
+        let n = self.data.labels.len();
+        &self.weights[feature as usize * n..(feature as usize + 1) * n]
+    }
+
+    /// The log prior of every label.
+    pub fn class_log_prior(&self) -> &[f64] {
+        &self.data.class_log_prior
+    }
+
+    /// Turns text into the model's feature vector.
+    pub fn vectorize(&self, text: &str) -> SparseVector {
+        let mut ids = Vec::new();
+        self.tokenizer.for_each_token(text, |t| ids.extend(self.data.vocabulary.id(t)));
+        SparseVector::from_ids(&mut ids)
+    }
+
+    /// Labels one paragraph of text.
+    pub fn predict(&self, text: &str) -> Prediction {
+        self.score(&self.vectorize(text))
+    }
+
+    /// Scores a feature vector. Ties go to the label that comes first in the label order;
+    /// probabilities use log-sum-exp, so long paragraphs never underflow.
+    pub fn score(&self, vector: &SparseVector) -> Prediction {
+        let n = self.data.labels.len();
+        let mut jll = self.data.class_log_prior.clone();
+        for &(f, x) in vector.entries() {
+            let row = &self.weights[f as usize * n..(f as usize + 1) * n];
+            for (acc, w) in jll.iter_mut().zip(row) {
+                *acc += x * w;
+            }
+        }
+        let mut label = 0;
+        for (c, &v) in jll.iter().enumerate() {
+            if v > jll[label] {
+                label = c;
+            }
+        }
+        let max = jll[label];
+        let sum: f64 = jll.iter().map(|v| (v - max).exp()).sum();
+        let log_norm = max + sum.ln();
+        let probabilities = jll.iter().map(|v| (v - log_norm).exp()).collect();
+        Prediction { label, probabilities, log_likelihood: jll }
+    }
+
+    /// Serializes the model: a header line with the format version, the payload length and
+    /// its SHA-256, then the payload (JSON). The same model always gives the same bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let payload = serde_json::to_vec(&self.data).expect("model data serializes");
+        let digest = hex(&Sha256::digest(&payload));
+        let mut out = format!("{MAGIC} {FORMAT_VERSION} sha256={digest} bytes={}\n", payload.len()).into_bytes();
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Reads a model from bytes written by [`Model::to_bytes`], verifying the checksum.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelFormatError> {
+        let newline = bytes.iter().take(256).position(|&b| b == b'\n');
+        let header = newline.and_then(|n| std::str::from_utf8(&bytes[..n]).ok());
+        let Some(header) = header.filter(|h| h.starts_with(MAGIC)) else {
+            return Err(ModelFormatError::NotAModel);
+        };
+        let payload = &bytes[newline.unwrap_or(0) + 1..];
+        let fields: Vec<&str> = header.split(' ').collect();
+        let version = fields.get(1).copied().unwrap_or("");
+        if version != FORMAT_VERSION.to_string() {
+            return Err(ModelFormatError::Version { found: version.to_owned(), expected: FORMAT_VERSION });
+        }
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find_map(|f| f.strip_prefix(name))
+                .ok_or_else(|| ModelFormatError::Header(format!("missing {name}")))
+        };
+        let digest = field("sha256=")?;
+        let expected: usize =
+            field("bytes=")?.parse().map_err(|_| ModelFormatError::Header("bytes= is not a number".into()))?;
+        if payload.len() != expected {
+            return Err(ModelFormatError::Truncated { expected, found: payload.len() });
+        }
+        if hex(&Sha256::digest(payload)) != digest {
+            return Err(ModelFormatError::Checksum);
+        }
+        let data: ModelData =
+            serde_json::from_slice(payload).map_err(|e| ModelFormatError::Payload(e.to_string()))?;
+        Self::from_data(data)
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<Self, ClassifierError> {
+        let bytes = std::fs::read(path).map_err(|source| ClassifierError::Io { path: path.to_path_buf(), source })?;
+        Self::from_bytes(&bytes).map_err(|source| ClassifierError::Format { path: path.to_path_buf(), source })
+    }
+
+    /// Writes the model file atomically: a temporary file in the same folder, synced, then
+    /// renamed over `path`. An error leaves any previous file untouched.
+    pub fn save(&self, path: &Path) -> Result<(), ClassifierError> {
+        let io = |source| ClassifierError::Io { path: path.to_path_buf(), source };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        tmp.write_all(&self.to_bytes()).map_err(io)?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+}

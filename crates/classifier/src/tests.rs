@@ -1,0 +1,134 @@
+//! Tests on the real seed documents.
+
+use std::path::Path;
+
+use linfa_bayes::NaiveBayes;
+use ndarray::Array2;
+use paratopic_ingest::{segment, Document};
+
+use crate::train::{extract, fit_multinomial, validate};
+use crate::*;
+
+/// Every paragraph of the three seed documents, labeled with the document it comes from: real
+/// text with a label set that needs no annotation.
+fn seed_examples() -> Vec<Example> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/documents");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut examples = Vec::new();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let doc = Document::read(name.clone(), &path).unwrap();
+        for p in segment(&doc) {
+            examples.push(Example { text: p.text, label: name.clone() });
+        }
+    }
+    assert!(examples.len() > 200, "seed documents missing?");
+    examples
+}
+
+#[test]
+fn scorer_agrees_with_linfa_bayes_on_real_paragraphs() {
+    let examples = seed_examples();
+    let labels = sorted_labels(&examples);
+    let config = TrainConfig::default();
+    let model = train(&examples, &labels, &config).unwrap();
+
+    // Fit linfa-bayes directly on the same vectors and compare on every paragraph.
+    let targets = validate(&examples, &labels).unwrap();
+    let vectors: Vec<_> = examples.iter().map(|e| model.vectorize(&e.text)).collect();
+    let n = model.vocabulary().len();
+    let linfa = fit_multinomial(&vectors, &targets, n, config.alpha).unwrap();
+    let mut dense = Array2::<f64>::zeros((vectors.len(), n));
+    for (mut row, v) in dense.rows_mut().into_iter().zip(&vectors) {
+        v.scatter_into(row.as_slice_mut().unwrap());
+    }
+    let jll = linfa.joint_log_likelihood(dense.view());
+    let mut agree = 0;
+    for (i, v) in vectors.iter().enumerate() {
+        let ours = model.score(v);
+        for (c, &l) in ours.log_likelihood.iter().enumerate() {
+            let theirs = jll[&c][i];
+            assert!((l - theirs).abs() <= 1e-9 * theirs.abs().max(1.0), "paragraph {i} label {c}: {l} vs {theirs}");
+        }
+        let best = (0..labels.len()).max_by(|&a, &b| jll[&a][i].total_cmp(&jll[&b][i])).unwrap();
+        agree += usize::from(best == ours.label);
+    }
+    assert_eq!(agree, vectors.len());
+    // And the extraction reproduces the model's own weights.
+    let (priors, _) = extract(&linfa, labels.len(), n).unwrap();
+    assert_eq!(priors, model.class_log_prior());
+}
+
+#[test]
+fn long_paragraphs_keep_finite_probabilities() {
+    let examples = seed_examples();
+    let labels = sorted_labels(&examples);
+    let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+    let whole_report: String = examples.iter().filter(|e| e.label.starts_with("ig-")).map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
+    let p = model.predict(&whole_report);
+    assert!(p.probabilities.iter().all(|x| x.is_finite()));
+    assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    assert_eq!(labels[p.label], "ig-report-2025-q4-de.txt");
+    // The naive exp-then-normalize of linfa-bayes 0.8.1 loses this paragraph entirely.
+    let naive: f64 = p.log_likelihood.iter().map(|l| l.exp()).sum();
+    assert_eq!(naive, 0.0);
+}
+
+#[test]
+fn training_is_deterministic_to_the_byte() {
+    let examples = seed_examples();
+    let labels = sorted_labels(&examples);
+    let a = train(&examples, &labels, &TrainConfig::default()).unwrap().to_bytes();
+    let b = train(&examples, &labels, &TrainConfig::default()).unwrap().to_bytes();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn ties_go_to_the_first_label() {
+    let ex = |t: &str, l: &str| Example { text: t.into(), label: l.into() };
+    let labels = ["b".to_owned(), "a".to_owned()];
+    let model = train(&[ex("Haushalt", "a"), ex("Angriff", "b")], &labels, &TrainConfig::default()).unwrap();
+    let p = model.predict("Haushalt Angriff");
+    assert_eq!(p.probabilities[0], p.probabilities[1]);
+    assert_eq!(p.label, 0);
+}
+
+#[test]
+fn model_file_round_trip_and_faults() {
+    let examples = seed_examples();
+    let labels = sorted_labels(&examples);
+    let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.model");
+    model.save(&path).unwrap();
+    let loaded = Model::load(&path).unwrap();
+    assert_eq!(loaded.to_bytes(), model.to_bytes());
+    assert_eq!(loaded.predict(&examples[5].text), model.predict(&examples[5].text));
+
+    let bytes = model.to_bytes();
+    let fault = |b: &[u8]| Model::from_bytes(b).unwrap_err().to_string();
+    assert!(fault(&bytes[..bytes.len() - 10]).contains("truncated"));
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 2;
+    flipped[last] ^= 0x01;
+    assert!(fault(&flipped).contains("checksum"));
+    assert!(fault(b"PNG\x89 binary").contains("not a paratopic model"));
+    let v2 = String::from_utf8_lossy(&bytes).replacen("paratopic-model 1 ", "paratopic-model 99 ", 1);
+    assert!(fault(v2.as_bytes()).contains("version 99 is not supported (expected version 1)"));
+    let err = Model::load(&dir.path().join("missing.model")).unwrap_err().to_string();
+    assert!(err.contains("missing.model"), "{err}");
+}
+
+#[test]
+fn bad_training_data_is_rejected_before_work() {
+    let ex = |t: &str, l: &str| Example { text: t.into(), label: l.into() };
+    let two = ["a".to_owned(), "b".to_owned()];
+    let err = |examples: &[Example], labels: &[String]| train(examples, labels, &TrainConfig::default()).unwrap_err().to_string();
+    assert_eq!(err(&[ex("x", "a")], &["a".to_owned()]), "training needs at least two labels, got 1");
+    assert_eq!(err(&[ex("x", "a"), ex("y", "c")], &two), "example 1: unknown label \"c\" (known labels: a, b)");
+    assert_eq!(err(&[ex("xx", "a")], &two), "label \"b\" has no training examples");
+    assert!(err(&[ex("xx", "a")], &["a".to_owned(), " ".to_owned()]).contains("empty label"));
+    let bad_alpha = TrainConfig { alpha: 0.0, ..TrainConfig::default() };
+    assert!(train(&[ex("xx", "a"), ex("yy", "b")], &two, &bad_alpha).unwrap_err().to_string().contains("alpha"));
+}

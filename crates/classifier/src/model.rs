@@ -184,6 +184,30 @@ impl Model {
         Prediction { label, probabilities, log_likelihood: jll }
     }
 
+    /// How much term `feature` favours `label` over its strongest rival:
+    /// log P(term | label) − max over the other labels of log P(term | other).
+    fn margin(&self, feature: u32, label: usize) -> f64 {
+        let w = self.term_weights(feature);
+        let rival = w.iter().enumerate().filter(|&(c, _)| c != label).map(|(_, &v)| v).fold(f64::NEG_INFINITY, f64::max);
+        w[label] - rival
+    }
+
+    /// The `n` terms of `vector` that pushed it most towards `label` (count × margin over the
+    /// strongest other label), strongest first; ties in term order.
+    pub fn explain(&self, vector: &SparseVector, label: usize, n: usize) -> Vec<(String, f64)> {
+        let mut terms: Vec<(u32, f64)> = vector.entries().iter().map(|&(f, x)| (f, x * self.margin(f, label))).collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
+    }
+
+    /// The `n` most indicative terms of `label` in the whole vocabulary (largest margin over the
+    /// strongest other label), strongest first.
+    pub fn indicative_terms(&self, label: usize, n: usize) -> Vec<(String, f64)> {
+        let mut terms: Vec<(u32, f64)> = (0..self.data.vocabulary.len() as u32).map(|f| (f, self.margin(f, label))).collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
+    }
+
     /// Serializes the model: a header line with the format version, the payload length and
     /// its SHA-256, then the payload (JSON). The same model always gives the same bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -241,7 +265,11 @@ impl Model {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let mut builder = tempfile::Builder::new();
+        // An ordinary file, readable by all (temporary files are private by default).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder.tempfile_in(dir).map_err(io)?;
         tmp.write_all(&self.to_bytes()).map_err(io)?;
         tmp.as_file().sync_all().map_err(io)?;
         tmp.persist(path).map_err(|e| io(e.error))?;

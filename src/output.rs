@@ -1,0 +1,160 @@
+//! Output records and their writers (JSONL, CSV), and atomic output files.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per paragraph.
+    Jsonl,
+    /// A header line and one row per paragraph; scores as one column per label.
+    Csv,
+}
+
+/// One labeled paragraph.
+#[derive(Debug, Serialize)]
+pub struct Record<'a> {
+    pub doc: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub paragraph: usize,
+    pub start: usize,
+    pub end: usize,
+    pub kind: &'static str,
+    pub section: Option<String>,
+    pub text: String,
+    pub label: &'a str,
+    #[serde(serialize_with = "rounded")]
+    pub confidence: f64,
+    pub scores: Scores<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<(String, f64)>>,
+}
+
+/// Probabilities per label, serialized as an object in label order.
+#[derive(Debug)]
+pub struct Scores<'a> {
+    pub labels: &'a [String],
+    pub values: Vec<f64>,
+}
+
+impl Serialize for Scores<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.labels.len()))?;
+        for (label, &v) in self.labels.iter().zip(&self.values) {
+            map.serialize_entry(label, &round(v))?;
+        }
+        map.end()
+    }
+}
+
+/// Probabilities are printed with six decimals: more digits carry no information.
+pub fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+fn rounded<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round(*v))
+}
+
+/// Writes records in one format to one destination.
+pub enum RecordWriter {
+    Jsonl(BufWriter<Box<dyn Write>>),
+    Csv(csv::Writer<Box<dyn Write>>),
+}
+
+impl RecordWriter {
+    pub fn new(format: Format, out: Box<dyn Write>, labels: &[String]) -> Result<Self> {
+        Ok(match format {
+            Format::Jsonl => RecordWriter::Jsonl(BufWriter::with_capacity(1 << 16, out)),
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                let mut header: Vec<String> =
+                    ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .collect();
+                header.extend(labels.iter().map(|l| format!("score_{l}")));
+                w.write_record(&header)?;
+                RecordWriter::Csv(w)
+            }
+        })
+    }
+
+    pub fn write(&mut self, r: &Record<'_>) -> Result<()> {
+        match self {
+            RecordWriter::Jsonl(w) => {
+                serde_json::to_writer(&mut *w, r)?;
+                w.write_all(b"\n")?;
+            }
+            RecordWriter::Csv(w) => {
+                let mut row = vec![
+                    r.doc.to_owned(),
+                    r.id.clone().unwrap_or_default(),
+                    r.paragraph.to_string(),
+                    r.start.to_string(),
+                    r.end.to_string(),
+                    r.kind.to_owned(),
+                    r.section.clone().unwrap_or_default(),
+                    r.text.clone(),
+                    r.label.to_owned(),
+                    round(r.confidence).to_string(),
+                ];
+                row.extend(r.scores.values.iter().map(|v| round(*v).to_string()));
+                w.write_record(&row)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self {
+            RecordWriter::Jsonl(mut w) => w.flush()?,
+            RecordWriter::Csv(mut w) => w.flush()?,
+        }
+        Ok(())
+    }
+}
+
+/// An output file that appears only when complete: written to a temporary file in the same
+/// folder, synced and renamed into place by [`AtomicFile::commit`]. Dropped without a commit,
+/// it removes the temporary file and leaves any previous file untouched.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".paratopic-").suffix(".tmp");
+        // An ordinary file, readable by all (temporary files are private by default).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let tmp = builder
+            .tempfile_in(dir)
+            .with_context(|| format!("{}: cannot create the output file", path.display()))?;
+        Ok(Self { tmp, path: path.to_path_buf() })
+    }
+
+    /// A second handle for writing.
+    pub fn writer(&self) -> Result<std::fs::File> {
+        Ok(self.tmp.as_file().try_clone()?)
+    }
+
+    pub fn commit(self) -> Result<()> {
+        self.tmp.as_file().sync_all().with_context(|| format!("{}", self.path.display()))?;
+        self.tmp.persist(&self.path).map_err(|e| e.error).with_context(|| format!("{}", self.path.display()))?;
+        Ok(())
+    }
+}
+

@@ -1,0 +1,259 @@
+//! End-to-end tests: the real `paratopic` binary on the real corpus and on bad input.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn documents() -> PathBuf {
+    root().join("corpus/documents")
+}
+
+fn paratopic(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).current_dir(root()).output().expect("the binary runs")
+}
+
+fn records(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A file in a fresh temporary folder.
+fn temp_file(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn classify_labels_every_paragraph_of_the_corpus() {
+    let out = paratopic(&["classify", "corpus/documents"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 140 + 33 + 41);
+    let labels = ["cybersecurity", "ai", "wsis", "financing", "other"];
+    for r in &recs {
+        for field in ["doc", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence", "scores"] {
+            assert!(r.get(field).is_some(), "missing {field} in {r}");
+        }
+        assert!(labels.contains(&r["label"].as_str().unwrap()));
+        let scores = r["scores"].as_object().unwrap();
+        assert_eq!(scores.len(), labels.len());
+        let sum: f64 = scores.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-4);
+        assert_eq!(r["confidence"], scores[r["label"].as_str().unwrap()]);
+    }
+    // Scores are written in the model's label order.
+    let first_line = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_owned();
+    let at: Vec<usize> = labels.iter().map(|l| first_line.find(&format!("\"{l}\":")).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{first_line}");
+    // Document path order, then paragraph order.
+    let docs: Vec<&str> = recs.iter().map(|r| r["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs[0], "ig-report-2025-q4-de.txt");
+    assert_eq!(docs[213], "un-res-78-237-de.txt");
+    assert!(recs.windows(2).all(|w| w[0]["doc"] != w[1]["doc"] || w[0]["paragraph"].as_u64() < w[1]["paragraph"].as_u64()));
+    // Spans point at the original bytes.
+    let raw = std::fs::read_to_string(documents().join("un-res-78-237-de.txt")).unwrap();
+    let op1 = recs.iter().find(|r| r["text"].as_str().unwrap().starts_with("1. unterstützt die Arbeit")).unwrap();
+    let (s, e) = (op1["start"].as_u64().unwrap() as usize, op1["end"].as_u64().unwrap() as usize);
+    assert!(raw[s..e].starts_with("1. *unterstützt*"));
+    // Clear-cut paragraphs get their topic.
+    let label_of = |needle: &str| recs.iter().find(|r| r["text"].as_str().unwrap().contains(needle)).unwrap()["label"].clone();
+    assert_eq!(label_of("Die Entscheidung, dem IGF einen permanenten Status"), "wsis");
+    assert_eq!(label_of("zu autonomen Waffensystemen"), "ai");
+    assert_eq!(label_of("Verzeichnisses von Kontaktstellen"), "cybersecurity");
+    // The summary: paragraphs per topic per document.
+    let err = stderr(&out);
+    assert!(err.contains("un-res-75-32-de.txt") && err.contains("total"), "{err}");
+}
+
+#[test]
+fn output_is_identical_with_one_or_two_threads() {
+    let one = paratopic(&["classify", "corpus/documents", "--threads", "1", "--quiet"]);
+    let two = paratopic(&["classify", "corpus/documents", "--threads", "2", "--quiet"]);
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    assert!(one.stderr.is_empty(), "--quiet printed {}", stderr(&one));
+}
+
+#[test]
+fn csv_output_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("labeled.csv");
+    let out = paratopic(&["classify", "corpus/documents", "--format", "csv", "-o", out_path.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let mut reader = csv::Reader::from_path(&out_path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        header,
+        ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence", "score_cybersecurity", "score_ai", "score_wsis", "score_financing", "score_other"]
+    );
+    assert_eq!(reader.records().count(), 214);
+    // Only the output file is left in the folder: no temporary file.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn jsonl_input_is_classified_as_is_and_keeps_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = temp_file(
+        &dir,
+        "p.jsonl",
+        "{\"id\": \"a\", \"text\": \"Das Internet Governance Forum erhält ein dauerhaftes Mandat.\", \"extra\": 1}\n\
+         {\"id\": \"b\", \"text\": \"Die Geberländer sagten zusätzliche Mittel für den Treuhandfonds zu.\"}\n"
+            .as_bytes(),
+    );
+    let out = paratopic(&["classify", "--input-format", "jsonl", input.to_str().unwrap(), "-q", "--explain", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!((recs[0]["id"].as_str(), recs[0]["label"].as_str()), (Some("a"), Some("wsis")));
+    assert_eq!((recs[1]["id"].as_str(), recs[1]["label"].as_str()), (Some("b"), Some("financing")));
+    let explained = recs[1]["explain"].as_array().unwrap();
+    assert_eq!(explained.len(), 3);
+    assert!(explained.iter().all(|t| t[1].as_f64().unwrap() > 0.0));
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let mut child = Command::new(BIN)
+        .args(["classify", "-", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("Ransomware-Angriffe auf Krankenhäuser und kritische Infrastrukturen nehmen zu.\n".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let recs = records(&out);
+    assert_eq!(recs.len(), 1);
+    assert_eq!((recs[0]["doc"].as_str(), recs[0]["label"].as_str()), (Some("-"), Some("cybersecurity")));
+}
+
+#[test]
+fn train_any_label_set_then_classify_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = String::new();
+    for (text, label) in [
+        ("Der Stürmer erzielte zwei Tore im Finale der Meisterschaft.", "sport"),
+        ("Die Mannschaft gewann das Spiel nach Verlängerung.", "sport"),
+        ("Der Trainer lobte die Abwehr nach dem Pokalspiel.", "sport"),
+        ("Das Parlament verabschiedete das Gesetz mit knapper Mehrheit.", "politik"),
+        ("Die Koalition streitet über den Haushalt und die Steuerreform.", "politik"),
+        ("Der Minister kündigte eine Reform der Verwaltung an.", "politik"),
+    ] {
+        data.push_str(&serde_json::json!({"text": text, "label": label}).to_string());
+        data.push('\n');
+    }
+    let data = temp_file(&dir, "train.jsonl", data.as_bytes());
+    let model = dir.path().join("sport.model");
+    let out = paratopic(&["train", "--data", data.to_str().unwrap(), "-o", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // linfa-bayes's leftover dbg! never reaches the user: one summary line and nothing else.
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("trained on 6 examples (politik 3, sport 3)"), "{err}");
+
+    let doc = temp_file(&dir, "d.txt", "Die Mannschaft erzielte im Finale drei Tore.\n\nDas Parlament stritt über den Haushalt.\n".as_bytes());
+    let out = paratopic(&["classify", "--model", model.to_str().unwrap(), doc.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let labels: Vec<String> = records(&out).iter().map(|r| r["label"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(labels, ["sport", "politik"]);
+    // Training is deterministic to the byte.
+    let again = dir.path().join("again.model");
+    assert!(paratopic(&["train", "--data", data.to_str().unwrap(), "-o", again.to_str().unwrap(), "-q"]).status.success());
+    assert_eq!(std::fs::read(&model).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn bad_input_gives_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |args: &[&str], expect: &str| {
+        let out = paratopic(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    };
+    check(&["classify", "does/not/exist"], "does/not/exist");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    check(&["classify", empty.to_str().unwrap()], "no .txt/.md files found");
+    let bad_json = temp_file(&dir, "bad.jsonl", b"{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": 3, \"label\": \"b\"}\n");
+    check(&["train", "--data", bad_json.to_str().unwrap(), "-o", "x.model"], "bad.jsonl:2: \"text\" must be a string");
+    let one_label = temp_file(&dir, "one.jsonl", b"{\"text\": \"eins\", \"label\": \"a\"}\n");
+    check(&["train", "--data", one_label.to_str().unwrap(), "-o", "x.model"], "at least two labels");
+    let not_a_model = temp_file(&dir, "m.model", b"\x89PNG\r\n");
+    check(&["classify", "--model", not_a_model.to_str().unwrap(), "corpus/documents"], "m.model: not a paratopic model");
+    let jsonl = temp_file(&dir, "in.jsonl", b"{\"id\": \"x\", \"text\": \"a\"}\nnot json\n");
+    check(&["classify", "--input-format", "jsonl", jsonl.to_str().unwrap()], "in.jsonl:2:");
+    assert!(!root().join("x.model").exists());
+}
+
+#[test]
+fn an_error_leaves_no_partial_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "Das IGF tagt in Genf.\n").unwrap();
+    std::fs::write(docs.join("b.txt"), b"F\xf6rderung ohne UTF-8\n").unwrap();
+    let out_path = dir.path().join("out.jsonl");
+    let out = paratopic(&["classify", docs.to_str().unwrap(), "-o", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("b.txt: not valid UTF-8"), "{}", stderr(&out));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, [std::ffi::OsString::from("docs")]);
+    // And an output file never replaces one of the inputs.
+    let a = docs.join("a.txt");
+    let out = paratopic(&["classify", a.to_str().unwrap(), "-o", a.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), "Das IGF tagt in Genf.\n");
+}
+
+#[test]
+fn other_files_in_a_folder_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), "# Titel\n\nDie Staaten verurteilen Cyberangriffe.\n").unwrap();
+    std::fs::write(dir.path().join("image.png"), b"\x89PNG").unwrap();
+    let out = paratopic(&["classify", dir.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(records(&out).len(), 2);
+    assert!(stderr(&out).contains("warning: skipping") && stderr(&out).contains("image.png"));
+}
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    let mut child = Command::new(BIN)
+        .args(["classify", "corpus/documents", "corpus/documents", "corpus/documents", "-q"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("{\"doc\""));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let out = paratopic(&["classify", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    for needle in ["--format", "--model", "--input-format", "--explain", "--quiet", "--threads", "scores"] {
+        assert!(help.contains(needle), "{needle} missing from --help");
+    }
+}

@@ -1,0 +1,89 @@
+//! `cargo xtask retrain`: train the default model on the corpus; write the model and its card.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use paratopic_classifier::{train, Model, TrainConfig};
+use paratopic_corpus::{topics, Corpus};
+use sha2::{Digest, Sha256};
+
+pub const MODEL_FILE: &str = "models/default.model";
+pub const CARD_FILE: &str = "models/default.md";
+
+/// The settings of the default model.
+pub fn default_config() -> TrainConfig {
+    TrainConfig::default()
+}
+
+/// Trains on `corpus_dir` and writes the model and card into `out_dir/models/`.
+pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
+    let corpus = Corpus::load(corpus_dir).with_context(|| format!("cannot train on {}", corpus_dir.display()))?;
+    let config = default_config();
+    let model = train(&corpus.examples(), &topics(), &config)?;
+    let bytes = model.to_bytes();
+    let card = model_card(&corpus, &model, &bytes);
+    std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
+    write_together(out_dir, &[(MODEL_FILE, &bytes), (CARD_FILE, card.as_bytes())])?;
+    eprintln!(
+        "trained on {} paragraphs, {} terms; wrote {MODEL_FILE} and {CARD_FILE}",
+        model.training().examples,
+        model.vocabulary().len()
+    );
+    Ok(())
+}
+
+/// Writes every file to a temporary file first and renames them only when all are written,
+/// so models/ never holds a model and a card from different runs.
+fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    let mut staged = Vec::new();
+    for (name, bytes) in files {
+        let path = root.join(name);
+        let dir = path.parent().context("file without folder")?;
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder.tempfile_in(dir).with_context(|| format!("{}", dir.display()))?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8]) -> String {
+    let config = model.config();
+    let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let mut card = String::new();
+    let _ = writeln!(card, "# Default model\n");
+    let _ = writeln!(card, "Written by `cargo xtask retrain` from `corpus/`; do not edit by hand.\n");
+    let _ = writeln!(card, "- model file: `{MODEL_FILE}`, SHA-256 `{digest}`");
+    let _ = writeln!(card, "- training data digest: `{}`", model.training().digest);
+    let _ = writeln!(card, "- labels (score order): {}", model.labels().join(", "));
+    let _ = writeln!(card, "- vocabulary: {} terms", model.vocabulary().len());
+    let t = &config.tokenizer;
+    let _ = writeln!(
+        card,
+        "- settings: multinomial Naive Bayes (linfa-bayes), alpha {}, min_df {}, stop words {}, stemming {}, numbers {:?}\n",
+        config.alpha,
+        config.min_df,
+        if t.stopwords { "removed" } else { "kept" },
+        if t.stemming { "Snowball German" } else { "off" },
+        t.numbers
+    );
+    let _ = writeln!(card, "## Training data\n");
+    let _ = writeln!(card, "| label | seed paragraphs | authored paragraphs | total |");
+    let _ = writeln!(card, "|---|---:|---:|---:|");
+    let (mut s_all, mut a_all) = (0, 0);
+    for (label, seed, authored) in corpus.counts() {
+        let _ = writeln!(card, "| {label} | {seed} | {authored} | {} |", seed + authored);
+        s_all += seed;
+        a_all += authored;
+    }
+    let _ = writeln!(card, "| all | {s_all} | {a_all} | {} |", s_all + a_all);
+    card
+}

@@ -140,7 +140,7 @@ fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Label
             if !seen.insert(r.id.clone()) {
                 bail!("{name}: duplicate id {:?} (record {})", r.id, index + 1);
             }
-            let v = model.vectorize(&r.text);
+            let v = model.vectorize(&r.text, None);
             let p = model.score(&v);
             out.push(OwnedRecord {
                 explain: explain(&v, p.label),
@@ -161,7 +161,7 @@ fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Label
     Ok(segment(&doc)
         .into_iter()
         .map(|para| {
-            let v = model.vectorize(&para.text);
+            let v = model.vectorize(&para.text, para.section.as_deref());
             let p = model.score(&v);
             OwnedRecord {
                 explain: explain(&v, p.label),

@@ -1,6 +1,7 @@
 //! The `paratopic` command line: label the paragraphs of policy documents by topic.
 
 mod classify;
+mod eval;
 mod input;
 mod output;
 mod train;
@@ -9,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
-use paratopic_classifier::{Model, TrainConfig};
+use clap::{ArgAction, Args, Parser, Subcommand};
+use paratopic_classifier::{Lexicon, Model, TrainConfig, Variant, Weighting};
 use paratopic_ingest::{NumberPolicy, TokenizerConfig};
 
 /// The default model, trained by `cargo xtask retrain` from `corpus/`.
@@ -49,8 +50,37 @@ enum Command {
     Classify(ClassifyArgs),
     /// Train a model on a JSONL file of {"text": ..., "label": ...} lines, with any label set.
     Train(TrainArgs),
+    /// Cross-validate the training settings on a JSONL file of {"text", "label"} lines.
+    ///
+    /// Stratified k-fold cross-validation with exactly the settings `train` takes. Prints
+    /// accuracy, macro-F1, per-label precision/recall/F1/support and the confusion matrix.
+    Eval(EvalArgs),
     /// List the terms that indicate a label most strongly in a model.
     Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Labeled data: one {"text": ..., "label": ...} object per line.
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// Number of stratified folds.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Seed of the fold assignment (the same seed gives the same folds).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Take the folds from a file of `index<TAB>fold` lines (0-based record index) instead, to
+    /// compare with another tool on identical splits.
+    #[arg(long, value_name = "FILE")]
+    folds_file: Option<PathBuf>,
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Args)]
@@ -114,21 +144,65 @@ struct ExplainArgs {
 /// Settings of tokenization and training, shared by every command that trains.
 #[derive(Args)]
 pub struct ModelArgs {
+    /// Naive Bayes variant: `multinomial`, `complement` or `complement-normalized` (Rennie et
+    /// al. 2003, with weight normalization).
+    #[arg(long, value_enum, default_value_t = variant_arg(TrainConfig::default().variant))]
+    variant: VariantArg,
     /// Additive smoothing of the term counts.
     #[arg(long, default_value_t = TrainConfig::default().alpha)]
     alpha: f64,
     /// Keep only terms that occur in at least this many training paragraphs.
     #[arg(long, default_value_t = TrainConfig::default().min_df)]
     min_df: usize,
-    /// Keep German function words (der, und, …).
-    #[arg(long)]
-    no_stopwords: bool,
-    /// Do not reduce words to their stem.
-    #[arg(long)]
-    no_stemming: bool,
+    /// Remove German function words (der, und, …) before stemming.
+    #[arg(long, default_value_t = TrainConfig::default().tokenizer.stopwords, action = ArgAction::Set)]
+    stopwords: bool,
+    /// Reduce words to their Snowball German stem.
+    #[arg(long, default_value_t = TrainConfig::default().tokenizer.stemming, action = ArgAction::Set)]
+    stemming: bool,
     /// What to do with numbers and dates.
     #[arg(long, value_enum, default_value = "drop")]
     numbers: Numbers,
+    /// Use 1 + ln(count) instead of the raw count.
+    #[arg(long, default_value_t = TrainConfig::default().weighting.sublinear_tf, action = ArgAction::Set)]
+    sublinear_tf: bool,
+    /// Multiply term values by their inverse document frequency.
+    #[arg(long, default_value_t = TrainConfig::default().weighting.idf, action = ArgAction::Set)]
+    idf: bool,
+    /// Scale every paragraph's vector to unit length.
+    #[arg(long, default_value_t = TrainConfig::default().weighting.l2_norm, action = ArgAction::Set)]
+    l2_norm: bool,
+    /// Add word bigrams to the single words.
+    #[arg(long, default_value_t = TrainConfig::default().bigrams, action = ArgAction::Set)]
+    bigrams: bool,
+    /// Add character n-grams of every word, e.g. `4-5` (`0` = off); they share features
+    /// between German compounds and their parts.
+    #[arg(long, value_name = "MIN-MAX", default_value = "0", value_parser = parse_range)]
+    char_ngrams: [usize; 2],
+    /// Add the words of the section heading as extra features.
+    #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
+    section_features: bool,
+    /// A topic lexicon (TOML: `[terms]` with a list of words per label) used as a prior.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    /// Pseudo-count each lexicon word adds to its label's term counts.
+    #[arg(long, default_value_t = 1.0)]
+    lexicon_weight: f64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum VariantArg {
+    Multinomial,
+    Complement,
+    ComplementNormalized,
+}
+
+fn variant_arg(v: Variant) -> VariantArg {
+    match v {
+        Variant::Multinomial => VariantArg::Multinomial,
+        Variant::Complement => VariantArg::Complement,
+        Variant::ComplementNormalized => VariantArg::ComplementNormalized,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -138,12 +212,27 @@ enum Numbers {
     Keep,
 }
 
+/// `4-5` → [4, 5]; `4` → [4, 4]; `0` → off.
+fn parse_range(s: &str) -> Result<[usize; 2], String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let parse = |x: &str| x.trim().parse::<usize>().map_err(|_| format!("expected MIN-MAX such as 4-5, got {s:?}"));
+    let (a, b) = (parse(a)?, parse(b)?);
+    if a > b || (a == 0) != (b == 0) {
+        return Err(format!("expected MIN-MAX with 1 <= MIN <= MAX, or 0, got {s:?}"));
+    }
+    Ok([a, b])
+}
+
 impl ModelArgs {
-    fn config(&self) -> TrainConfig {
-        TrainConfig {
+    fn config(&self) -> Result<TrainConfig> {
+        let lexicon = match &self.lexicon {
+            Some(path) => Lexicon { weight: self.lexicon_weight, terms: paratopic_corpus::read_lexicon(path)? },
+            None => Lexicon::default(),
+        };
+        Ok(TrainConfig {
             tokenizer: TokenizerConfig {
-                stopwords: !self.no_stopwords,
-                stemming: !self.no_stemming,
+                stopwords: self.stopwords,
+                stemming: self.stemming,
                 numbers: match self.numbers {
                     Numbers::Drop => NumberPolicy::Drop,
                     Numbers::Placeholder => NumberPolicy::Placeholder,
@@ -152,7 +241,17 @@ impl ModelArgs {
             },
             min_df: self.min_df,
             alpha: self.alpha,
-        }
+            variant: match self.variant {
+                VariantArg::Multinomial => Variant::Multinomial,
+                VariantArg::Complement => Variant::Complement,
+                VariantArg::ComplementNormalized => Variant::ComplementNormalized,
+            },
+            weighting: Weighting { sublinear_tf: self.sublinear_tf, idf: self.idf, l2_norm: self.l2_norm },
+            bigrams: self.bigrams,
+            char_ngrams: self.char_ngrams,
+            section_features: self.section_features,
+            lexicon,
+        })
     }
 }
 
@@ -201,7 +300,18 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Train(args) => {
             args.common.apply()?;
-            train::run(&args.data, &args.output, &args.model.config(), args.common.quiet)
+            train::run(&args.data, &args.output, &args.model.config()?, args.common.quiet)
+        }
+        Command::Eval(args) => {
+            args.common.apply()?;
+            let opts = eval::EvalOptions {
+                data: &args.data,
+                folds: args.folds,
+                seed: args.seed,
+                folds_file: args.folds_file.as_deref(),
+                json: args.json,
+            };
+            eval::run(&opts, &args.model.config()?)
         }
         Command::Explain(args) => {
             let model = load_model(args.model.as_ref())?;

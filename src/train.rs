@@ -30,7 +30,7 @@ pub fn read_examples(path: &Path) -> Result<Vec<Example>> {
         if label.trim().is_empty() {
             bail!("{name}:{n}: empty label");
         }
-        examples.push(Example { text, label });
+        examples.push(Example::new(text, label));
     }
     if examples.is_empty() {
         bail!("{name}: no training examples");

@@ -9,26 +9,29 @@
 //! ```
 //! use paratopic_classifier::{train, Example, TrainConfig};
 //!
-//! let ex = |text: &str, label: &str| Example { text: text.into(), label: label.into() };
+//! let ex = |text: &str, label: &str| Example::new(text, label);
 //! let examples = [
 //!     ex("Ransomware legt Krankenhäuser lahm", "cybersecurity"),
 //!     ex("Das Internet Governance Forum tagt in Genf", "wsis"),
 //! ];
 //! let labels = ["cybersecurity".to_owned(), "wsis".to_owned()];
 //! let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
-//! let p = model.predict("Ein Angriff mit Ransomware");
+//! let p = model.predict("Ein Angriff mit Ransomware", None);
 //! assert_eq!(model.labels()[p.label], "cybersecurity");
 //! ```
 #![deny(missing_docs)]
 
 mod error;
+mod eval;
 pub mod metrics;
 mod model;
 mod train;
 
 pub use error::{ClassifierError, ModelFormatError};
+pub use eval::{cross_validate, stratified_folds};
 pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
-pub use train::{sorted_labels, train, training_digest, validate, Example, TrainConfig};
+pub use paratopic_features::Weighting;
+pub use train::{sorted_labels, train, training_digest, validate, Example, Lexicon, TrainConfig, Variant};
 
 #[cfg(test)]
 mod tests;

@@ -92,6 +92,35 @@ impl Confusion {
     }
 }
 
+impl Confusion {
+    /// The scores and the confusion matrix as a plain-text table.
+    pub fn to_table(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(out, "accuracy  {:.4}", self.accuracy());
+        let _ = writeln!(out, "macro-F1  {:.4}  ({} paragraphs)\n", self.macro_f1(), self.total());
+        let w = self.labels.iter().map(String::len).max().unwrap_or(5).max(5);
+        let _ = writeln!(out, "{:<w$}  precision  recall      F1  support", "label");
+        for s in self.per_label() {
+            let _ = writeln!(out, "{:<w$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}", s.label, s.precision, s.recall, s.f1, s.support);
+        }
+        let _ = writeln!(out, "\nconfusion matrix (rows: gold label, columns: predicted label)");
+        let _ = write!(out, "{:<w$}", "");
+        for l in &self.labels {
+            let _ = write!(out, " {:>c$}", l, c = l.len().max(4));
+        }
+        out.push('\n');
+        for (l, row) in self.labels.iter().zip(&self.counts) {
+            let _ = write!(out, "{l:<w$}");
+            for (h, n) in self.labels.iter().zip(row) {
+                let _ = write!(out, " {:>c$}", n, c = h.len().max(4));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ModelFormatError;
-use crate::train::{hex, TrainConfig};
+use crate::train::{featurize, hex, TrainConfig};
 use crate::ClassifierError;
 
 /// The model file format version this build reads and writes.
@@ -35,7 +35,8 @@ pub struct Prediction {
     pub label: usize,
     /// Probability per label, in label order; they sum to 1.
     pub probabilities: Vec<f64>,
-    /// Joint log-likelihood per label (log prior + Σ count × log P(term | label)).
+    /// Raw score per label: for multinomial NB the joint log-likelihood
+    /// (log prior + Σ value × log P(term | label)); for complement NB Σ value × weight.
     pub log_likelihood: Vec<f64>,
 }
 
@@ -50,7 +51,7 @@ impl Prediction {
 #[derive(Debug)]
 pub struct Model {
     data: ModelData,
-    /// Feature-major weights: `weights[f * labels + c]` = log P(term f | label c).
+    /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c.
     weights: Vec<f64>,
     tokenizer: Tokenizer,
 }
@@ -62,9 +63,12 @@ struct ModelData {
     config: TrainConfig,
     training: TrainingSummary,
     vocabulary: Vocabulary,
-    class_log_prior: Vec<f64>,
-    /// Class-major: `feature_log_prob[c][f]`.
-    feature_log_prob: Vec<Vec<f64>>,
+    /// Inverse document frequency per term, when the weighting uses it.
+    idf: Option<Vec<f64>>,
+    /// Score of each label before any term (the log prior for multinomial NB).
+    class_bias: Vec<f64>,
+    /// Class-major: `weights[c][f]` (log P(term f | label c) for multinomial NB).
+    weights: Vec<Vec<f64>>,
 }
 
 impl Model {
@@ -73,10 +77,11 @@ impl Model {
         config: TrainConfig,
         training: TrainingSummary,
         vocabulary: Vocabulary,
-        class_log_prior: Vec<f64>,
-        feature_log_prob: Vec<Vec<f64>>,
+        idf: Option<Vec<f64>>,
+        class_bias: Vec<f64>,
+        weights: Vec<Vec<f64>>,
     ) -> Result<Self, ClassifierError> {
-        Self::from_data(ModelData { labels, config, training, vocabulary, class_log_prior, feature_log_prob })
+        Self::from_data(ModelData { labels, config, training, vocabulary, idf, class_bias, weights })
             .map_err(|e| ClassifierError::Fit(e.to_string()))
     }
 
@@ -87,14 +92,17 @@ impl Model {
         if n_labels < 2 {
             return Err(invalid(format!("{n_labels} labels, at least 2 expected")));
         }
-        if data.class_log_prior.len() != n_labels || data.feature_log_prob.len() != n_labels {
+        if data.class_bias.len() != n_labels || data.weights.len() != n_labels {
             return Err(invalid("label count does not match the weights".into()));
         }
         if data.training.per_label.len() != n_labels {
             return Err(invalid("label count does not match the training summary".into()));
         }
         let mut weights = vec![0.0; n_labels * n_features];
-        for (c, row) in data.feature_log_prob.iter().enumerate() {
+        if data.config.weighting.idf != data.idf.is_some() || data.idf.as_ref().is_some_and(|idf| idf.len() != n_features) {
+            return Err(invalid("idf does not match the weighting or the vocabulary".into()));
+        }
+        for (c, row) in data.weights.iter().enumerate() {
             if row.len() != n_features {
                 return Err(invalid(format!("label {c} has {} weights for {n_features} terms", row.len())));
             }
@@ -105,7 +113,7 @@ impl Model {
                 weights[f * n_labels + c] = w;
             }
         }
-        if data.class_log_prior.iter().any(|p| !p.is_finite()) {
+        if data.class_bias.iter().any(|p| !p.is_finite()) {
             return Err(invalid("a class prior is not finite".into()));
         }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
@@ -137,34 +145,43 @@ impl Model {
         &self.tokenizer
     }
 
-    /// log P(term | label) for every label, in label order.
+    /// The weight of a term for every label, in label order.
     pub fn term_weights(&self, feature: u32) -> &[f64] {
         let n = self.data.labels.len();
         &self.weights[feature as usize * n..(feature as usize + 1) * n]
     }
 
-    /// The log prior of every label.
-    pub fn class_log_prior(&self) -> &[f64] {
-        &self.data.class_log_prior
+    /// The score of every label before any term (the log prior for multinomial NB).
+    pub fn class_bias(&self) -> &[f64] {
+        &self.data.class_bias
     }
 
-    /// Turns text into the model's feature vector.
-    pub fn vectorize(&self, text: &str) -> SparseVector {
-        let mut ids = Vec::new();
-        self.tokenizer.for_each_token(text, |t| ids.extend(self.data.vocabulary.id(t)));
-        SparseVector::from_ids(&mut ids)
+    /// Turns a paragraph (and the heading above it, if known) into the model's feature vector,
+    /// with the tokenization and weighting the model was trained with.
+    pub fn vectorize(&self, text: &str, section: Option<&str>) -> SparseVector {
+        let config = &self.data.config;
+        let mut vector = if config.bigrams || config.section_features || config.char_ngrams[1] > 0 {
+            self.data.vocabulary.vectorize(featurize(&self.tokenizer, config, text, section))
+        } else {
+            // The common case without intermediate token lists.
+            let mut ids = Vec::new();
+            self.tokenizer.for_each_token(text, |t| ids.extend(self.data.vocabulary.id(t)));
+            SparseVector::from_ids(&mut ids)
+        };
+        config.weighting.apply(&mut vector, self.data.idf.as_deref());
+        vector
     }
 
     /// Labels one paragraph of text.
-    pub fn predict(&self, text: &str) -> Prediction {
-        self.score(&self.vectorize(text))
+    pub fn predict(&self, text: &str, section: Option<&str>) -> Prediction {
+        self.score(&self.vectorize(text, section))
     }
 
     /// Scores a feature vector. Ties go to the label that comes first in the label order;
     /// probabilities use log-sum-exp, so long paragraphs never underflow.
     pub fn score(&self, vector: &SparseVector) -> Prediction {
         let n = self.data.labels.len();
-        let mut jll = self.data.class_log_prior.clone();
+        let mut jll = self.data.class_bias.clone();
         for &(f, x) in vector.entries() {
             let row = &self.weights[f as usize * n..(f as usize + 1) * n];
             for (acc, w) in jll.iter_mut().zip(row) {

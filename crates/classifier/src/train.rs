@@ -8,7 +8,7 @@ use linfa::DatasetBase;
 use linfa::ParamGuard;
 use linfa_bayes::{MultinomialNb, MultinomialNbValidParams};
 use ndarray::{Array1, Array2};
-use paratopic_features::{SparseVector, Vocabulary};
+use paratopic_features::{add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary, Weighting};
 use paratopic_ingest::{Tokenizer, TokenizerConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,9 +17,6 @@ use sha2::{Digest, Sha256};
 use crate::model::{Model, TrainingSummary};
 use crate::ClassifierError;
 
-/// Upper bound for one dense training batch, in bytes.
-const BATCH_BYTES: usize = 32 << 20;
-
 /// One labeled training paragraph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Example {
@@ -27,6 +24,41 @@ pub struct Example {
     pub text: String,
     /// Its gold label.
     pub label: String,
+    /// The heading above the paragraph, if known (used with [`TrainConfig::section_features`]).
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+impl Example {
+    /// An example without a section.
+    pub fn new(text: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { text: text.into(), label: label.into(), section: None }
+    }
+}
+
+/// The Naive Bayes variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// Multinomial NB: log P(term | label) and the label prior.
+    #[default]
+    Multinomial,
+    /// Complement NB (Rennie et al., 2003): a label scores high when its terms are rare in the
+    /// other labels' counts; robust to unbalanced labels.
+    Complement,
+    /// Complement NB with weight normalization (Rennie et al., 2003, section 3.2): each label's
+    /// weights are scaled to sum to 1, so labels with more text do not dominate.
+    ComplementNormalized,
+}
+
+/// Indicative terms per label, added as pseudo-counts to the class term counts before the
+/// weights are computed (a prior that shifts the model towards reviewed topic terms).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Lexicon {
+    /// Pseudo-count added per lexicon term (0 = off).
+    pub weight: f64,
+    /// Words per label, as written (they go through the model's tokenizer).
+    pub terms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Settings of training; saved in the model.
@@ -38,11 +70,39 @@ pub struct TrainConfig {
     pub min_df: usize,
     /// Additive (Laplace/Lidstone) smoothing.
     pub alpha: f64,
+    /// Multinomial or complement Naive Bayes.
+    #[serde(default)]
+    pub variant: Variant,
+    /// Term weighting (sublinear tf, idf, length normalization).
+    #[serde(default)]
+    pub weighting: Weighting,
+    /// Add word bigrams to the unigrams.
+    #[serde(default)]
+    pub bigrams: bool,
+    /// Add the character n-grams of every word, lengths `min..=max` (`[0, 0]` = off).
+    #[serde(default)]
+    pub char_ngrams: [usize; 2],
+    /// Add the tokens of the section heading, marked `§`, as extra features.
+    #[serde(default)]
+    pub section_features: bool,
+    /// Topic lexicon used as a prior.
+    #[serde(default)]
+    pub lexicon: Lexicon,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self { tokenizer: TokenizerConfig::default(), min_df: 1, alpha: 1.0 }
+        Self {
+            tokenizer: TokenizerConfig::default(),
+            min_df: 1,
+            alpha: 1.0,
+            variant: Variant::Multinomial,
+            weighting: Weighting::default(),
+            bigrams: false,
+            char_ngrams: [0, 0],
+            section_features: false,
+            lexicon: Lexicon::default(),
+        }
     }
 }
 
@@ -50,6 +110,9 @@ impl TrainConfig {
     fn check(&self) -> Result<(), ClassifierError> {
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
             return Err(ClassifierError::Config(format!("alpha must be a positive number, got {}", self.alpha)));
+        }
+        if !(self.lexicon.weight.is_finite() && self.lexicon.weight >= 0.0) {
+            return Err(ClassifierError::Config(format!("lexicon weight must be 0 or more, got {}", self.lexicon.weight)));
         }
         Ok(())
     }
@@ -100,30 +163,132 @@ pub fn sorted_labels(examples: &[Example]) -> Vec<String> {
     labels
 }
 
+/// Turns text into tokens the way a model with `config` does: the tokenizer, then bigrams
+/// and section tokens when they are switched on.
+pub(crate) fn featurize(tokenizer: &Tokenizer, config: &TrainConfig, text: &str, section: Option<&str>) -> Vec<String> {
+    let mut tokens = tokenizer.tokenize(text);
+    let words = tokens.len();
+    if config.bigrams {
+        add_bigrams(&mut tokens);
+    }
+    if config.char_ngrams[1] > 0 {
+        let mut grams = tokens[..words].to_vec();
+        add_char_ngrams(&mut grams, config.char_ngrams[0], config.char_ngrams[1]);
+        tokens.extend(grams.drain(words..));
+    }
+    if let (true, Some(section)) = (config.section_features, section) {
+        tokenizer.for_each_token(section, |t| tokens.push(format!("§{t}")));
+    }
+    tokens
+}
+
 /// Trains a model on `examples` with the labels in the given order (the order of the scores in
 /// every prediction).
 pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<Model, ClassifierError> {
     config.check()?;
     let targets = validate(examples, labels)?;
     let tokenizer = Tokenizer::new(config.tokenizer.clone());
-    let tokens: Vec<Vec<String>> = examples.par_iter().map(|e| tokenizer.tokenize(&e.text)).collect();
-    let vocabulary = Vocabulary::build(tokens.iter().map(Vec::as_slice), config.min_df);
+    let tokens: Vec<Vec<String>> =
+        examples.par_iter().map(|e| featurize(&tokenizer, config, &e.text, e.section.as_deref())).collect();
+    let lexicon = lexicon_tokens(&tokenizer, config, labels)?;
+    let mut vocabulary = Vocabulary::build(tokens.iter().map(Vec::as_slice), config.min_df);
+    if lexicon.iter().any(|(_, t)| vocabulary.id(t).is_none()) {
+        let mut terms: Vec<String> = vocabulary.terms().to_vec();
+        terms.extend(lexicon.iter().map(|(_, t)| t.clone()));
+        terms.sort();
+        terms.dedup();
+        vocabulary = Vocabulary::from_terms(terms).expect("sorted and deduplicated");
+    }
     if vocabulary.is_empty() {
         return Err(ClassifierError::EmptyVocabulary);
     }
-    let vectors: Vec<SparseVector> = tokens.par_iter().map(|t| vocabulary.vectorize(t)).collect();
-    let fitted = fit_multinomial(&vectors, &targets, vocabulary.len(), config.alpha)?;
-    let (class_log_prior, feature_log_prob) = extract(&fitted, labels.len(), vocabulary.len())?;
+    let mut vectors: Vec<SparseVector> = tokens.par_iter().map(|t| vocabulary.vectorize(t)).collect();
+    let idf = config.weighting.idf.then(|| inverse_document_frequency(&vectors, vocabulary.len()));
+    for v in &mut vectors {
+        config.weighting.apply(v, idf.as_deref());
+    }
+    let fitted = fit_multinomial(&vectors, &targets, labels.len(), vocabulary.len(), config.alpha)?;
+    let learned = extract(&fitted, labels.len(), vocabulary.len())?;
     let mut per_label = vec![0; labels.len()];
     for &t in &targets {
         per_label[t] += 1;
     }
+    // The prior is the share of examples per label (linfa-bayes saw one row per label).
+    let log_prior: Vec<f64> = per_label.iter().map(|&n| (n as f64 / examples.len() as f64).ln()).collect();
+    let (class_bias, weights) = if config.variant == Variant::Multinomial && lexicon.is_empty() {
+        // linfa-bayes's own log-probabilities, as they are.
+        (log_prior, learned.feature_log_prob)
+    } else {
+        let mut counts = learned.feature_count;
+        for &(label, ref term) in &lexicon {
+            let id = vocabulary.id(term).expect("lexicon terms are in the vocabulary") as usize;
+            counts[label][id] += config.lexicon.weight;
+        }
+        match config.variant {
+            Variant::Multinomial => (log_prior, multinomial_weights(&counts, config.alpha)),
+            Variant::Complement => (vec![0.0; labels.len()], complement_weights(&counts, config.alpha)),
+            Variant::ComplementNormalized => {
+                let mut weights = complement_weights(&counts, config.alpha);
+                for row in &mut weights {
+                    let total: f64 = row.iter().sum();
+                    row.iter_mut().for_each(|w| *w /= total);
+                }
+                (vec![0.0; labels.len()], weights)
+            }
+        }
+    };
     let training = TrainingSummary {
         examples: examples.len(),
         per_label,
         digest: training_digest(examples, labels),
     };
-    Model::new(labels.to_vec(), config.clone(), training, vocabulary, class_log_prior, feature_log_prob)
+    Model::new(labels.to_vec(), config.clone(), training, vocabulary, idf, class_bias, weights)
+}
+
+/// The lexicon as (label index, token) pairs, tokenized like the training text; empty when
+/// the lexicon weight is 0.
+fn lexicon_tokens(tokenizer: &Tokenizer, config: &TrainConfig, labels: &[String]) -> Result<Vec<(usize, String)>, ClassifierError> {
+    let mut out = Vec::new();
+    if config.lexicon.weight == 0.0 {
+        return Ok(out);
+    }
+    for (label, words) in &config.lexicon.terms {
+        let Some(index) = labels.iter().position(|l| l == label) else {
+            return Err(ClassifierError::Config(format!("lexicon label {label:?} is not a training label")));
+        };
+        for word in words {
+            tokenizer.for_each_token(word, |t| out.push((index, t.to_owned())));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// log((count + alpha) / Σ(count + alpha)) per label: the multinomial estimate.
+fn multinomial_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
+    counts
+        .iter()
+        .map(|row| {
+            let total: f64 = row.iter().map(|c| c + alpha).sum();
+            row.iter().map(|c| ((c + alpha) / total).ln()).collect()
+        })
+        .collect()
+}
+
+/// Complement NB: −log((complement count + alpha) / Σ(complement count + alpha)), where the
+/// complement count of a label sums the counts of every other label.
+fn complement_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
+    let n_features = counts.first().map_or(0, Vec::len);
+    let all: Vec<f64> = (0..n_features).map(|f| counts.iter().map(|row| row[f]).sum()).collect();
+    counts
+        .iter()
+        .map(|row| {
+            let complement: Vec<f64> = row.iter().zip(&all).map(|(c, a)| a - c + alpha).collect();
+            let total: f64 = complement.iter().sum();
+            complement.iter().map(|c| -(c / total).ln()).collect()
+        })
+        .collect()
 }
 
 /// SHA-256 over the label set and every example (label, text), in order.
@@ -146,45 +311,49 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Fits linfa-bayes `MultinomialNb` on the sparse vectors, in dense batches of at most
-/// [`BATCH_BYTES`], so memory stays bounded whatever the corpus size.
+/// Fits linfa-bayes `MultinomialNb` on the sufficient statistics of the sparse vectors: one
+/// dense row per label holding the sum of that label's vectors. The term counts, and so the
+/// log-probabilities linfa-bayes computes, are exactly those of a fit on every row, while
+/// memory stays at labels × terms whatever the corpus size, and linfa-bayes's leftover `dbg!`
+/// runs once per label instead of once per label and batch.
 pub(crate) fn fit_multinomial(
     vectors: &[SparseVector],
     targets: &[usize],
+    n_labels: usize,
     n_features: usize,
     alpha: f64,
 ) -> Result<MultinomialNb<f64, usize>, ClassifierError> {
     let params: MultinomialNbValidParams<f64, usize> =
         MultinomialNb::params().alpha(alpha).check().map_err(|e| ClassifierError::Fit(e.to_string()))?;
-    let rows_per_batch = (BATCH_BYTES / (n_features * 8)).max(1);
+    let mut sums = Array2::<f64>::zeros((n_labels, n_features));
+    for (v, &t) in vectors.iter().zip(targets) {
+        let mut row = sums.row_mut(t);
+        for &(f, x) in v.entries() {
+            row[f as usize] += x;
+        }
+    }
+    let dataset = DatasetBase::new(sums, Array1::from_iter(0..n_labels));
     let _lock = STDERR_GAG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let _silence = gag::Gag::stderr().ok();
-    let mut model = None;
-    for (batch, batch_targets) in vectors.chunks(rows_per_batch).zip(targets.chunks(rows_per_batch)) {
-        let mut records = Array2::<f64>::zeros((batch.len(), n_features));
-        for (mut row, v) in records.rows_mut().into_iter().zip(batch) {
-            v.scatter_into(row.as_slice_mut().expect("rows of a standard-layout array are contiguous"));
-        }
-        let dataset = DatasetBase::new(records, Array1::from(batch_targets.to_vec()));
-        model = Some(params.fit_with(model, &dataset).map_err(|e| ClassifierError::Fit(e.to_string()))?);
-    }
-    model.ok_or_else(|| ClassifierError::Fit("no training examples".into()))
+    params.fit_with(None, &dataset).map_err(|e| ClassifierError::Fit(e.to_string()))
 }
 
-/// Reads the per-class log prior and feature log-probabilities out of a fitted linfa-bayes
+/// What linfa-bayes learned, per label in label order.
+pub(crate) struct Learned {
+    pub feature_log_prob: Vec<Vec<f64>>,
+    pub feature_count: Vec<Vec<f64>>,
+}
+
+/// Reads the per-class prior, term counts and log-probabilities out of a fitted linfa-bayes
 /// model (through its serde representation, the only public view of them), in label order.
-pub(crate) fn extract(
-    model: &MultinomialNb<f64, usize>,
-    n_labels: usize,
-    n_features: usize,
-) -> Result<(Vec<f64>, Vec<Vec<f64>>), ClassifierError> {
+pub(crate) fn extract(model: &MultinomialNb<f64, usize>, n_labels: usize, n_features: usize) -> Result<Learned, ClassifierError> {
     #[derive(Deserialize)]
     struct Fitted {
         class_info: std::collections::HashMap<usize, Histogram>,
     }
     #[derive(Deserialize)]
     struct Histogram {
-        prior: f64,
+        feature_count: DenseArray,
         feature_log_prob: DenseArray,
     }
     #[derive(Deserialize)]
@@ -193,16 +362,15 @@ pub(crate) fn extract(
     }
     let bad = |what: String| ClassifierError::Fit(format!("unexpected linfa-bayes model: {what}"));
     let value = serde_json::to_value(model).map_err(|e| bad(e.to_string()))?;
-    let fitted: Fitted = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
-    let mut priors = Vec::with_capacity(n_labels);
-    let mut log_probs = Vec::with_capacity(n_labels);
+    let mut fitted: Fitted = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    let mut learned = Learned { feature_log_prob: Vec::new(), feature_count: Vec::new() };
     for label in 0..n_labels {
-        let h = fitted.class_info.get(&label).ok_or_else(|| bad(format!("class {label} missing")))?;
-        if h.feature_log_prob.data.len() != n_features {
+        let h = fitted.class_info.remove(&label).ok_or_else(|| bad(format!("class {label} missing")))?;
+        if h.feature_log_prob.data.len() != n_features || h.feature_count.data.len() != n_features {
             return Err(bad(format!("class {label} has {} features", h.feature_log_prob.data.len())));
         }
-        priors.push(h.prior.ln());
-        log_probs.push(h.feature_log_prob.data.clone());
+        learned.feature_log_prob.push(h.feature_log_prob.data);
+        learned.feature_count.push(h.feature_count.data);
     }
-    Ok((priors, log_probs))
+    Ok(learned)
 }

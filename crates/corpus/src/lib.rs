@@ -33,6 +33,17 @@ pub fn topics() -> Vec<String> {
     TOPICS.iter().map(|t| (*t).to_owned()).collect()
 }
 
+/// Reads a topic lexicon: a TOML file with a `[terms]` table of word lists per label.
+pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, CorpusError> {
+    #[derive(Deserialize)]
+    struct File {
+        terms: BTreeMap<String, Vec<String>>,
+    }
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let file: File = toml::from_str(&text).map_err(|e| CorpusError::Problems(Problems(vec![format!("{}: {e}", path.display())])))?;
+    Ok(file.terms)
+}
+
 /// One line of `labels/*.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelRecord {
@@ -213,7 +224,7 @@ impl Corpus {
                     Some((label, at)) => {
                         used.insert(at.clone(), ());
                         paragraphs.push(LabeledParagraph {
-                            example: Example { text: p.text.clone(), label: label.clone() },
+                            example: Example { text: p.text.clone(), label: label.clone(), section: p.section.clone() },
                             origin: Origin::Seed { doc: doc.id.clone(), paragraph: p.index },
                         });
                     }
@@ -243,7 +254,7 @@ impl Corpus {
                         problems.push(format!("{at}: origin must be \"authored\", got {:?}", record.origin));
                     } else {
                         paragraphs.push(LabeledParagraph {
-                            example: Example { text: record.text, label: record.label },
+                            example: Example::new(record.text, record.label),
                             origin: Origin::Authored { register: record.register },
                         });
                     }

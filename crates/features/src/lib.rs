@@ -171,6 +171,88 @@ impl SparseVector {
     }
 }
 
+/// How raw counts become feature values. Saved in every model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Weighting {
+    /// Replace a count `n` by `1 + ln n` (sublinear term frequency).
+    #[serde(default)]
+    pub sublinear_tf: bool,
+    /// Multiply by the inverse document frequency learned from the training paragraphs.
+    #[serde(default)]
+    pub idf: bool,
+    /// Scale every paragraph's vector to unit length (L2).
+    #[serde(default)]
+    pub l2_norm: bool,
+}
+
+impl Weighting {
+    /// Applies the weighting to a count vector; `idf` is indexed by feature id and only used
+    /// when [`Weighting::idf`] is on.
+    pub fn apply(&self, vector: &mut SparseVector, idf: Option<&[f64]>) {
+        if self.sublinear_tf {
+            vector.map_values(|n| 1.0 + n.ln());
+        }
+        if let (true, Some(idf)) = (self.idf, idf) {
+            for (f, v) in &mut vector.entries {
+                *v *= idf[*f as usize];
+            }
+        }
+        if self.l2_norm {
+            let norm = vector.entries.iter().map(|&(_, v)| v * v).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                vector.map_values(|v| v / norm);
+            }
+        }
+    }
+}
+
+/// Smoothed inverse document frequency, `ln((1 + n) / (1 + df)) + 1`, for every feature of
+/// count vectors over `n` documents.
+pub fn inverse_document_frequency(vectors: &[SparseVector], n_features: usize) -> Vec<f64> {
+    let mut df = vec![0usize; n_features];
+    for v in vectors {
+        for &(f, _) in &v.entries {
+            df[f as usize] += 1;
+        }
+    }
+    let n = vectors.len() as f64;
+    df.into_iter().map(|d| ((1.0 + n) / (1.0 + d as f64)).ln() + 1.0).collect()
+}
+
+/// Appends word bigrams (`"cyber angriff"`) to a token list.
+pub fn add_bigrams(tokens: &mut Vec<String>) {
+    let n = tokens.len();
+    for i in 1..n {
+        let bigram = format!("{} {}", tokens[i - 1], tokens[i]);
+        tokens.push(bigram);
+    }
+}
+
+/// Appends the character n-grams (lengths `min..=max`) of every token, marked `<` and `>` at
+/// the word edges and prefixed `#`, so that the parts of German compounds
+/// (`cybersicherheitsstrategie`) are shared with the words they are built from.
+pub fn add_char_ngrams(tokens: &mut Vec<String>, min: usize, max: usize) {
+    let n_words = tokens.len();
+    let mut chars: Vec<char> = Vec::new();
+    for i in 0..n_words {
+        chars.clear();
+        chars.push('<');
+        chars.extend(tokens[i].chars());
+        chars.push('>');
+        for n in min.max(1)..=max {
+            if n > chars.len() {
+                break;
+            }
+            for window in chars.windows(n) {
+                let mut gram = String::with_capacity(n * 2 + 1);
+                gram.push('#');
+                gram.extend(window);
+                tokens.push(gram);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +281,40 @@ mod tests {
 
     fn serde_json_like(v: &Vocabulary) -> Vec<String> {
         v.clone().into()
+    }
+
+    #[test]
+    fn weighting_matches_hand_computation() {
+        let mut v = SparseVector::from_ids(&mut [0, 0, 0, 1]);
+        let w = Weighting { sublinear_tf: true, idf: true, l2_norm: true };
+        w.apply(&mut v, Some(&[1.0, 2.0]));
+        // (1 + ln 3) * 1 and 1 * 2, then unit length.
+        let (a, b) = (1.0 + 3f64.ln(), 2.0);
+        let norm = (a * a + b * b).sqrt();
+        assert!((v.entries()[0].1 - a / norm).abs() < 1e-12 && (v.entries()[1].1 - b / norm).abs() < 1e-12);
+    }
+
+    #[test]
+    fn idf_is_smoothed() {
+        let docs = [SparseVector::from_ids(&mut [0, 1]), SparseVector::from_ids(&mut [0])];
+        let idf = inverse_document_frequency(&docs, 3);
+        assert_eq!(idf[0], 1.0);
+        assert!((idf[1] - ((3.0f64 / 2.0).ln() + 1.0)).abs() < 1e-12);
+        assert!((idf[2] - (3.0f64.ln() + 1.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bigrams_follow_unigrams() {
+        let mut t = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        add_bigrams(&mut t);
+        assert_eq!(t, ["a", "b", "c", "a b", "b c"]);
+    }
+
+    #[test]
+    fn char_ngrams_mark_word_edges() {
+        let mut t = vec!["ki".to_owned(), "igf".to_owned()];
+        add_char_ngrams(&mut t, 3, 4);
+        assert_eq!(t, ["ki", "igf", "#<ki", "#ki>", "#<ki>", "#<ig", "#igf", "#gf>", "#<igf", "#igf>"]);
     }
 
     #[test]

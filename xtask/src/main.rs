@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask retrain | help`.
 
+mod eval;
 mod retrain;
 
 use std::path::{Path, PathBuf};
@@ -13,12 +14,54 @@ tasks:
             train the default model on corpus/ and rewrite models/default.model and
             models/default.md (model card); the same corpus gives identical bytes.
             --corpus reads another corpus folder, --out writes DIR/models/ instead
+  eval [--check] [--table] [--corpus DIR] [--card FILE]
+            cross-validate the default settings on the seed paragraphs (5-fold and
+            leave-one-document-out) and write the figures into models/default.md;
+            --check fails instead when a figure is below the committed card;
+            --table measures the settings grid into docs/measurements.md
 ";
 
 /// The repository root (xtask lives one level below it).
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the repository").to_path_buf()
 }
+
+/// `cargo xtask eval`: print the figures and rewrite the card; `--check`: compare with the
+/// card instead; `--table`: measure the settings grid into docs/measurements.md.
+fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow::Result<()> {
+    let corpus = retrain::load_corpus(corpus_dir)?;
+    let config = retrain::default_config(corpus_dir)?;
+    if table {
+        let lexicon = paratopic_classifier::Lexicon { weight: 1.0, ..retrain::corpus_lexicon(corpus_dir)? };
+        let base = paratopic_classifier::TrainConfig::default();
+        let rows = eval::table(&root(), &corpus, &base, &lexicon)?;
+        let path = root().join("docs/measurements.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let (head, tail) = match (text.find(TABLE_START), text.find(TABLE_END)) {
+            (Some(a), Some(b)) if a < b => (&text[..a], &text[b + TABLE_END.len()..]),
+            _ => (text.as_str(), "\n"),
+        };
+        std::fs::write(&path, format!("{head}{TABLE_START}\n{rows}{TABLE_END}{tail}"))?;
+        println!("wrote {}", path.display());
+        return Ok(());
+    }
+    let figures = eval::evaluate(&corpus, &config)?;
+    println!("{}-fold cross-validation on the seed paragraphs:\n{}", eval::FOLDS, figures.cv.to_table());
+    println!("leave-one-document-out:\n{}", figures.lodo.to_table());
+    if check {
+        return eval::check(card, &figures);
+    }
+    let model_path = root().join(retrain::MODEL_FILE);
+    let bytes = std::fs::read(&model_path)?;
+    let model = paratopic_classifier::Model::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
+    let text = retrain::model_card(&corpus, &model, &bytes, &figures);
+    retrain::write_together(&root(), &[(retrain::CARD_FILE, text.as_bytes())])?;
+    println!("wrote {}", retrain::CARD_FILE);
+    Ok(())
+}
+
+const TABLE_START: &str = "<!-- measurements: written by cargo xtask eval --table -->";
+const TABLE_END: &str = "<!-- end of measurements -->";
 
 /// The value after `name` in the arguments.
 fn flag(args: &[String], name: &str) -> Option<PathBuf> {
@@ -32,6 +75,11 @@ fn main() -> ExitCode {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
             let out = flag(&args, "--out").unwrap_or_else(root);
             retrain::run(&corpus, &out)
+        }
+        Some("eval") => {
+            let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
+            let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));
+            run_eval(&corpus, &card, args.iter().any(|a| a == "--check"), args.iter().any(|a| a == "--table"))
         }
         Some("help" | "--help" | "-h") => {
             print!("{HELP}");

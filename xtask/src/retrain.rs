@@ -5,25 +5,42 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{train, Model, TrainConfig};
+use paratopic_classifier::{train, Lexicon, Model, TrainConfig};
 use paratopic_corpus::{topics, Corpus};
 use sha2::{Digest, Sha256};
 
 pub const MODEL_FILE: &str = "models/default.model";
 pub const CARD_FILE: &str = "models/default.md";
 
-/// The settings of the default model.
-pub fn default_config() -> TrainConfig {
-    TrainConfig::default()
+/// Weight of the corpus lexicon in the default model (chosen by `cargo xtask eval --table`).
+pub const LEXICON_WEIGHT: f64 = 10.0;
+
+/// The topic lexicon of the corpus (`lexicon.toml`), with the default weight.
+pub fn corpus_lexicon(corpus_dir: &Path) -> Result<Lexicon> {
+    let path = corpus_dir.join("lexicon.toml");
+    Ok(Lexicon { weight: LEXICON_WEIGHT, terms: paratopic_corpus::read_lexicon(&path)? })
+}
+
+/// The settings of the default model: the library defaults (chosen by measurement, see
+/// `docs/measurements.md`) and the corpus lexicon.
+pub fn default_config(corpus_dir: &Path) -> Result<TrainConfig> {
+    let lexicon = corpus_lexicon(corpus_dir)?;
+    Ok(TrainConfig { lexicon: if lexicon.weight > 0.0 { lexicon } else { Lexicon::default() }, ..TrainConfig::default() })
+}
+
+/// Loads the corpus, refusing it with the list of problems when labels are misaligned.
+pub fn load_corpus(corpus_dir: &Path) -> Result<Corpus> {
+    Corpus::load(corpus_dir).with_context(|| format!("cannot use {}", corpus_dir.display()))
 }
 
 /// Trains on `corpus_dir` and writes the model and card into `out_dir/models/`.
 pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
-    let corpus = Corpus::load(corpus_dir).with_context(|| format!("cannot train on {}", corpus_dir.display()))?;
-    let config = default_config();
+    let corpus = load_corpus(corpus_dir)?;
+    let config = default_config(corpus_dir)?;
     let model = train(&corpus.examples(), &topics(), &config)?;
     let bytes = model.to_bytes();
-    let card = model_card(&corpus, &model, &bytes);
+    let figures = crate::eval::evaluate(&corpus, &config)?;
+    let card = model_card(&corpus, &model, &bytes, &figures);
     std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
     write_together(out_dir, &[(MODEL_FILE, &bytes), (CARD_FILE, card.as_bytes())])?;
     eprintln!(
@@ -36,7 +53,7 @@ pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
 
 /// Writes every file to a temporary file first and renames them only when all are written,
 /// so models/ never holds a model and a card from different runs.
-fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+pub fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     let mut staged = Vec::new();
     for (name, bytes) in files {
         let path = root.join(name);
@@ -55,7 +72,7 @@ fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     Ok(())
 }
 
-fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8]) -> String {
+pub fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8], figures: &crate::eval::Figures) -> String {
     let config = model.config();
     let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     let mut card = String::new();
@@ -66,14 +83,25 @@ fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8]) -> String {
     let _ = writeln!(card, "- labels (score order): {}", model.labels().join(", "));
     let _ = writeln!(card, "- vocabulary: {} terms", model.vocabulary().len());
     let t = &config.tokenizer;
+    let w = &config.weighting;
     let _ = writeln!(
         card,
-        "- settings: multinomial Naive Bayes (linfa-bayes), alpha {}, min_df {}, stop words {}, stemming {}, numbers {:?}\n",
+        "- settings: {:?} Naive Bayes (fitted by linfa-bayes), alpha {}, min_df {}, stop words {}, stemming {}, \
+         numbers {:?}, sublinear tf {}, idf {}, L2 norm {}, bigrams {}, char n-grams {:?}, section features {}, \
+         lexicon weight {}\n",
+        config.variant,
         config.alpha,
         config.min_df,
         if t.stopwords { "removed" } else { "kept" },
         if t.stemming { "Snowball German" } else { "off" },
-        t.numbers
+        t.numbers,
+        w.sublinear_tf,
+        w.idf,
+        w.l2_norm,
+        config.bigrams,
+        config.char_ngrams,
+        config.section_features,
+        config.lexicon.weight
     );
     let _ = writeln!(card, "## Training data\n");
     let _ = writeln!(card, "| label | seed paragraphs | authored paragraphs | total |");
@@ -84,6 +112,7 @@ fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8]) -> String {
         s_all += seed;
         a_all += authored;
     }
-    let _ = writeln!(card, "| all | {s_all} | {a_all} | {} |", s_all + a_all);
+    let _ = writeln!(card, "| all | {s_all} | {a_all} | {} |\n", s_all + a_all);
+    card.push_str(&crate::eval::card_section(figures));
     card
 }

@@ -32,11 +32,15 @@ fn seed_examples() -> Vec<Example> {
     examples
 }
 
+fn multinomial() -> TrainConfig {
+    TrainConfig { variant: Variant::Multinomial, ..TrainConfig::default() }
+}
+
 #[test]
 fn scorer_agrees_with_linfa_bayes_on_real_paragraphs() {
     let examples = seed_examples();
     let labels = sorted_labels(&examples);
-    let config = TrainConfig::default();
+    let config = multinomial();
     let model = train(&examples, &labels, &config).unwrap();
 
     // Fit linfa-bayes the plain way, on every paragraph as a dense row, and compare the
@@ -71,13 +75,14 @@ fn scorer_agrees_with_linfa_bayes_on_real_paragraphs() {
 fn long_paragraphs_keep_finite_probabilities() {
     let examples = seed_examples();
     let labels = sorted_labels(&examples);
-    let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+    let model = train(&examples, &labels, &multinomial()).unwrap();
     let whole_report: String = examples.iter().filter(|e| e.label.starts_with("ig-")).map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
     let p = model.predict(&whole_report, None);
     assert!(p.probabilities.iter().all(|x| x.is_finite()));
     assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     assert_eq!(labels[p.label], "ig-report-2025-q4-de.txt");
     // The naive exp-then-normalize of linfa-bayes 0.8.1 loses this paragraph entirely.
+    assert!(p.log_likelihood.iter().all(|l| *l < -800.0));
     let naive: f64 = p.log_likelihood.iter().map(|l| l.exp()).sum();
     assert_eq!(naive, 0.0);
 }
@@ -138,4 +143,41 @@ fn bad_training_data_is_rejected_before_work() {
     assert!(err(&[ex("xx", "a")], &["a".to_owned(), " ".to_owned()]).contains("empty label"));
     let bad_alpha = TrainConfig { alpha: 0.0, ..TrainConfig::default() };
     assert!(train(&[ex("xx", "a"), ex("yy", "b")], &two, &bad_alpha).unwrap_err().to_string().contains("alpha"));
+}
+
+#[test]
+fn complement_nb_follows_rennie() {
+    // Two labels, three terms: the complement of a label is the other label's counts.
+    let ex = |t: &str, l: &str| Example::new(t, l);
+    let config = TrainConfig { tokenizer: paratopic_ingest::TokenizerConfig { stopwords: false, stemming: false, ..Default::default() }, ..TrainConfig::default() };
+    assert_eq!(config.variant, Variant::Complement);
+    let labels = ["a".to_owned(), "b".to_owned()];
+    let model = train(&[ex("xx xx yy", "a"), ex("zz", "b")], &labels, &config).unwrap();
+    // Complement counts of a: b's counts (xx 0, yy 0, zz 1) + alpha 1 → 1, 1, 2 of 4.
+    let id = |t: &str| model.vocabulary().id(t).unwrap();
+    assert!((model.term_weights(id("xx"))[0] - -(0.25f64.ln())).abs() < 1e-12);
+    assert!((model.term_weights(id("zz"))[0] - -(0.5f64.ln())).abs() < 1e-12);
+    // Complement counts of b: a's counts (2, 1, 0) + 1 → 3, 2, 1 of 6.
+    assert!((model.term_weights(id("xx"))[1] - -(0.5f64.ln())).abs() < 1e-12);
+    assert_eq!(model.labels()[model.predict("xx", None).label], "a");
+    assert_eq!(model.labels()[model.predict("zz", None).label], "b");
+}
+
+#[test]
+fn lexicon_adds_pseudo_counts() {
+    let ex = |t: &str, l: &str| Example::new(t, l);
+    let mut config = multinomial();
+    config.tokenizer = paratopic_ingest::TokenizerConfig { stopwords: false, stemming: false, ..Default::default() };
+    let labels = ["a".to_owned(), "b".to_owned()];
+    let data = [ex("xx", "a"), ex("yy", "b")];
+    let plain = train(&data, &labels, &config).unwrap();
+    config.lexicon = Lexicon { weight: 2.0, terms: [("b".to_owned(), vec!["Neu".to_owned()])].into_iter().collect() };
+    let with_lexicon = train(&data, &labels, &config).unwrap();
+    assert_eq!(plain.vocabulary().id("neu"), None);
+    // "neu" joins the vocabulary with count 2 for b: (2 + 1) / (1 + 2 + 3 · 1).
+    let w = with_lexicon.term_weights(with_lexicon.vocabulary().id("neu").unwrap());
+    assert!((w[1] - (3.0f64 / 6.0).ln()).abs() < 1e-12);
+    assert_eq!(with_lexicon.labels()[with_lexicon.predict("neu", None).label], "b");
+    config.lexicon.terms.insert("c".to_owned(), vec!["x".to_owned()]);
+    assert!(train(&data, &labels, &config).unwrap_err().to_string().contains("lexicon label \"c\""));
 }

@@ -33,6 +33,69 @@ pub fn topics() -> Vec<String> {
     TOPICS.iter().map(|t| (*t).to_owned()).collect()
 }
 
+/// Reads labeled data: one `{"text": ..., "label": ...}` object per line (other fields are
+/// ignored). Every error names the file and the line; nothing is returned on any error.
+pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<Example>, CorpusError> {
+    #[derive(Deserialize)]
+    struct Line {
+        text: serde_json::Value,
+        label: serde_json::Value,
+    }
+    let name = path.display();
+    let bad = |n: usize, what: String| CorpusError::Data(format!("{name}:{n}: {what}"));
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| CorpusError::Data(format!("{name}: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
+    let mut examples = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Line = serde_json::from_str(line)
+            .map_err(|e| bad(n, format!("{e} (expected {{\"text\": \"...\", \"label\": \"...\"}})")))?;
+        let serde_json::Value::String(text) = record.text else { return Err(bad(n, "\"text\" must be a string".into())) };
+        let serde_json::Value::String(label) = record.label else { return Err(bad(n, "\"label\" must be a string".into())) };
+        if label.trim().is_empty() {
+            return Err(bad(n, "empty label".into()));
+        }
+        examples.push(Example::new(text, label));
+    }
+    if examples.is_empty() {
+        return Err(CorpusError::Data(format!("{name}: no examples")));
+    }
+    Ok(examples)
+}
+
+/// Reads a folds file: `index<TAB>fold` lines (0-based record index; a header line is
+/// allowed), and returns the fold of each of `records` records.
+pub fn read_folds(path: &Path, records: usize) -> Result<Vec<usize>, CorpusError> {
+    let name = path.display();
+    let bad = |what: String| CorpusError::Data(format!("{name}{what}"));
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let mut folds = vec![None; records];
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let fields: Vec<&str> = line.trim().split('\t').collect();
+        if line.trim().is_empty() || (n == 1 && fields[0].parse::<usize>().is_err()) {
+            continue;
+        }
+        let [index, fold] = fields[..] else { return Err(bad(format!(":{n}: expected index<TAB>fold"))) };
+        let index: usize = index.parse().map_err(|_| bad(format!(":{n}: index is not a number")))?;
+        let fold: usize = fold.parse().map_err(|_| bad(format!(":{n}: fold is not a number")))?;
+        let Some(slot) = folds.get_mut(index) else {
+            return Err(bad(format!(":{n}: index {index} is past the last record ({records} records)")));
+        };
+        if slot.replace(fold).is_some() {
+            return Err(bad(format!(":{n}: record {index} has a second fold")));
+        }
+    }
+    if let Some(missing) = folds.iter().position(Option::is_none) {
+        return Err(bad(format!(": record {missing} has no fold")));
+    }
+    Ok(folds.into_iter().flatten().collect())
+}
+
 /// Reads a topic lexicon: a TOML file with a `[terms]` table of word lists per label.
 pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, CorpusError> {
     #[derive(Deserialize)]
@@ -40,7 +103,7 @@ pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, Corpus
         terms: BTreeMap<String, Vec<String>>,
     }
     let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let file: File = toml::from_str(&text).map_err(|e| CorpusError::Problems(Problems(vec![format!("{}: {e}", path.display())])))?;
+    let file: File = toml::from_str(&text).map_err(|e| CorpusError::Data(format!("{}: {e}", path.display())))?;
     Ok(file.terms)
 }
 
@@ -139,6 +202,9 @@ pub enum CorpusError {
     /// Labels are stale, missing, unknown or malformed.
     #[error("{0}")]
     Problems(Problems),
+    /// A data file is malformed (the message names the file and line).
+    #[error("{0}")]
+    Data(String),
 }
 
 /// The loaded corpus.

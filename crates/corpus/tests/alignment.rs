@@ -51,3 +51,23 @@ fn stale_missing_and_unknown_labels_are_all_listed() {
 fn digest_is_sha256_prefix() {
     assert_eq!(digest(""), "e3b0c44298fc1c14");
 }
+
+#[test]
+fn folds_file_with_header_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.tsv");
+    fs::write(&path, "index\tfold\n1\t0\n0\t1\n").unwrap();
+    assert_eq!(paratopic_corpus::read_folds(&path, 2).unwrap(), [1, 0]);
+    assert!(paratopic_corpus::read_folds(&path, 3).unwrap_err().to_string().ends_with("record 2 has no fold"));
+    fs::write(&path, "0\t1\n5\t0\n").unwrap();
+    assert!(paratopic_corpus::read_folds(&path, 2).unwrap_err().to_string().contains(":2: index 5 is past the last record"));
+}
+
+#[test]
+fn labeled_jsonl_errors_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.jsonl");
+    fs::write(&path, "{\"text\": \"a\", \"label\": \"x\", \"extra\": 1}\n{\"text\": \"b\", \"label\": \"\"}\n").unwrap();
+    let err = paratopic_corpus::read_labeled_jsonl(&path).unwrap_err().to_string();
+    assert!(err.ends_with("d.jsonl:2: empty label"), "{err}");
+}

@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask retrain | help`.
 
+mod compare;
 mod eval;
 mod retrain;
 
@@ -19,6 +20,8 @@ tasks:
             leave-one-document-out) and write the figures into models/default.md;
             --check fails instead when a figure is below the committed card;
             --table measures the settings grid into docs/measurements.md
+  compare   paratopic and scikit-learn (bench/setup.sh makes its venv) on the gnad folds
+            from ../shared/data, side by side; skipped when ../shared is absent
 ";
 
 /// The repository root (xtask lives one level below it).
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
             let out = flag(&args, "--out").unwrap_or_else(root);
             retrain::run(&corpus, &out)
         }
+        Some("compare") => compare::run(&root()),
         Some("eval") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
             let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));

@@ -54,3 +54,36 @@ fn retrain_refuses_stale_labels_and_lists_them() {
     assert!(err.contains("un-res-78-237-de.jsonl:1: stale label"), "{err}");
     assert!(!out.path().join("models").exists(), "nothing may be written on failure");
 }
+
+#[test]
+fn eval_check_passes_on_the_corpus_and_fails_on_a_broken_model() {
+    let ok = Command::new(XTASK).args(["eval", "--check"]).output().unwrap();
+    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
+
+    // Deliberately break the model: every gold label of the seeds shifted to the next topic.
+    let corpus = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("corpus"), corpus.path());
+    let topics = ["cybersecurity", "ai", "wsis", "financing", "other"];
+    for entry in std::fs::read_dir(corpus.path().join("labels")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shifted: String = text
+            .lines()
+            .map(|line| {
+                let i = topics.iter().position(|t| line.contains(&format!("\"label\": \"{t}\""))).unwrap();
+                line.replace(&format!("\"label\": \"{}\"", topics[i]), &format!("\"label\": \"{}\"", topics[(i + 1) % 5])) + "\n"
+            })
+            .collect();
+        std::fs::write(&path, shifted).unwrap();
+    }
+    let broken = Command::new(XTASK)
+        .args(["eval", "--check", "--corpus"])
+        .arg(corpus.path())
+        .arg("--card")
+        .arg(root().join("models/default.md"))
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains("the model got worse"), "{err}");
+}

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::Model;
-use paratopic_ingest::segment;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use paratopic_ingest::{segment, IngestError};
 use rayon::prelude::*;
 
 use crate::input::{self, parse_jsonl, Source};
@@ -22,12 +24,42 @@ pub struct ClassifyOptions {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub jsonl_input: bool,
+    pub skip_invalid: bool,
     pub quiet: bool,
+    pub verbose: bool,
     pub explain: usize,
 }
 
-/// The records of one source, or the error that stopped it.
-type Labeled = Result<Vec<OwnedRecord>>;
+/// Set by the Ctrl-C handler; the job stops at the next paragraph and removes its partial
+/// output.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The error of a job stopped by Ctrl-C (exit code 130).
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted; no output file was written")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+fn check_interrupt() -> Result<()> {
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Interrupted.into());
+    }
+    Ok(())
+}
+
+/// What became of one source.
+enum Outcome {
+    /// Its records, with notes for stderr (skipped lines, `--verbose` decisions).
+    Labeled { records: Vec<OwnedRecord>, notes: Vec<String>, skipped_lines: usize },
+    /// Not classified: the warning to print.
+    Skipped(String),
+}
 
 /// A record before serialization (owned, so it can cross threads).
 struct OwnedRecord {
@@ -76,10 +108,27 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
 
     let mut summary: Vec<(String, Vec<usize>)> = Vec::new();
     let mut done_files = 0;
+    let mut skipped_files = 0;
+    let mut skipped_lines_total = 0;
     for chunk in sources.chunks(CHUNK_FILES) {
-        let labeled: Vec<Labeled> = chunk.par_iter().map(|s| label_source(model, s, opts)).collect();
-        for (source, records) in chunk.iter().zip(labeled) {
-            let records = records?;
+        check_interrupt()?;
+        let labeled: Vec<Result<Outcome>> = chunk.par_iter().map(|s| label_source(model, s, opts)).collect();
+        for (source, outcome) in chunk.iter().zip(labeled) {
+            done_files += 1;
+            progress.inc(source.size());
+            progress.set_message(format!("{done_files}/{} files", sources.len()));
+            let (records, notes, skipped_lines) = match outcome? {
+                Outcome::Labeled { records, notes, skipped_lines } => (records, notes, skipped_lines),
+                Outcome::Skipped(why) => {
+                    progress.suspend(|| eprintln!("paratopic: warning: skipping {why}"));
+                    skipped_files += 1;
+                    continue;
+                }
+            };
+            for note in notes {
+                progress.suspend(|| eprintln!("paratopic: {note}"));
+            }
+            skipped_lines_total += skipped_lines;
             let mut counts = vec![0; labels.len()];
             for r in &records {
                 counts[r.label] += 1;
@@ -99,11 +148,9 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
                 })?;
             }
             summary.push((source.id().to_owned(), counts));
-            done_files += 1;
-            progress.inc(source.size());
-            progress.set_message(format!("{done_files}/{} files", sources.len()));
         }
     }
+    check_interrupt()?;
     writer.finish()?;
     progress.finish_and_clear();
     if let Some(file) = file {
@@ -111,6 +158,12 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     }
     if !opts.quiet {
         print_summary(labels, &summary);
+        if skipped_files > 0 {
+            eprintln!("paratopic: {skipped_files} file(s) skipped (see the warnings above)");
+        }
+        if skipped_lines_total > 0 {
+            eprintln!("paratopic: {skipped_lines_total} invalid JSONL line(s) skipped");
+        }
     }
     Ok(())
 }
@@ -127,23 +180,46 @@ fn refuse_overwriting_an_input(out: &std::path::Path, sources: &[Source]) -> Res
     Ok(())
 }
 
-fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Labeled {
-    let explain = |v: &paratopic_features::SparseVector, label: usize| {
-        (opts.explain > 0).then(|| model.explain(v, label, opts.explain))
+/// A failure that skips the source when a folder walk found it, and stops the job when the
+/// user named it.
+fn skip_or_fail(source: &Source, err: impl Into<anyhow::Error>) -> Result<Outcome> {
+    let err = err.into();
+    if source.in_folder() {
+        Ok(Outcome::Skipped(format!("{err:#}")))
+    } else {
+        Err(err)
+    }
+}
+
+fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Result<Outcome> {
+    let bytes = match source.read_bytes() {
+        Ok(bytes) => bytes,
+        Err(e) => return skip_or_fail(source, e),
     };
+    let label = |text: &str, section: Option<&str>| {
+        let v = model.vectorize(text, section);
+        let p = model.score(&v);
+        let explain = (opts.explain > 0).then(|| model.explain(&v, p.label, opts.explain));
+        (p, explain)
+    };
+    let mut notes = Vec::new();
     if opts.jsonl_input {
-        let bytes = source.read_bytes()?;
-        let name = source.path().map_or_else(|| "-".to_owned(), |p| p.display().to_string());
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        for (index, r) in parse_jsonl(&name, &bytes)?.into_iter().enumerate() {
-            if !seen.insert(r.id.clone()) {
-                bail!("{name}: duplicate id {:?} (record {})", r.id, index + 1);
-            }
-            let v = model.vectorize(&r.text, None);
-            let p = model.score(&v);
-            out.push(OwnedRecord {
-                explain: explain(&v, p.label),
+        let mut records = Vec::new();
+        let mut skipped_lines = 0;
+        for (index, parsed) in parse_jsonl(&source.name(), &bytes)?.into_iter().enumerate() {
+            check_interrupt()?;
+            let r = match parsed {
+                Ok(r) => r,
+                Err(e) if opts.skip_invalid => {
+                    notes.push(format!("warning: skipping {e}"));
+                    skipped_lines += 1;
+                    continue;
+                }
+                Err(e) => bail!("{e}"),
+            };
+            let (p, explain) = label(&r.text, None);
+            records.push(OwnedRecord {
+                explain,
                 id: Some(r.id),
                 paragraph: index,
                 start: r.start,
@@ -155,28 +231,35 @@ fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Label
                 probabilities: p.probabilities,
             });
         }
-        return Ok(out);
+        return Ok(Outcome::Labeled { records, notes, skipped_lines });
     }
-    let doc = source.read_document()?;
-    Ok(segment(&doc)
-        .into_iter()
-        .map(|para| {
-            let v = model.vectorize(&para.text, para.section.as_deref());
-            let p = model.score(&v);
-            OwnedRecord {
-                explain: explain(&v, p.label),
-                id: None,
-                paragraph: para.index,
-                start: para.start,
-                end: para.end,
-                kind: para.kind.as_str(),
-                section: para.section,
-                text: para.text,
-                label: p.label,
-                probabilities: p.probabilities,
-            }
-        })
-        .collect())
+    let doc = match source.decode(&bytes) {
+        Ok(doc) => doc,
+        Err(e @ IngestError::Binary { .. }) => return Ok(Outcome::Skipped(e.to_string())),
+        Err(e) => return skip_or_fail(source, e),
+    };
+    drop(bytes);
+    if opts.verbose {
+        notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));
+    }
+    let mut records = Vec::new();
+    for para in segment(&doc) {
+        check_interrupt()?;
+        let (p, explain) = label(&para.text, para.section.as_deref());
+        records.push(OwnedRecord {
+            explain,
+            id: None,
+            paragraph: para.index,
+            start: para.start,
+            end: para.end,
+            kind: para.kind.as_str(),
+            section: para.section,
+            text: para.text,
+            label: p.label,
+            probabilities: p.probabilities,
+        });
+    }
+    Ok(Outcome::Labeled { records, notes, skipped_lines: 0 })
 }
 
 /// Paragraphs per topic per document, as a table on stderr.

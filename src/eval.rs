@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use paratopic_classifier::{cross_validate, sorted_labels, stratified_folds, validate, TrainConfig};
+use paratopic_classifier::{cross_validate, stratified_folds, validate, Example, TrainConfig};
 use serde_json::json;
 
 pub struct EvalOptions<'a> {
@@ -14,10 +14,8 @@ pub struct EvalOptions<'a> {
     pub json: bool,
 }
 
-pub fn run(opts: &EvalOptions<'_>, config: &TrainConfig) -> Result<()> {
-    let examples = paratopic_corpus::read_labeled_jsonl(opts.data)?;
-    let labels = sorted_labels(&examples);
-    let targets = validate(&examples, &labels).with_context(|| format!("{}", opts.data.display()))?;
+pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<()> {
+    let targets = validate(examples, labels).with_context(|| format!("{}", opts.data.display()))?;
     let (folds, how) = match opts.folds_file {
         Some(path) => (paratopic_corpus::read_folds(path, examples.len())?, format!("folds from {}", path.display())),
         None => {
@@ -29,7 +27,7 @@ pub fn run(opts: &EvalOptions<'_>, config: &TrainConfig) -> Result<()> {
     };
     let n_folds = folds.iter().max().map_or(0, |m| m + 1);
     let folds: Vec<Option<usize>> = folds.into_iter().map(Some).collect();
-    let confusion = cross_validate(&examples, &labels, config, &folds)?;
+    let confusion = cross_validate(examples, labels, config, &folds)?;
     if opts.json {
         let report = json!({
             "data": opts.data.display().to_string(),

@@ -13,8 +13,9 @@ const TEXT_EXTENSIONS: [&str; 2] = ["txt", "md"];
 /// One input to classify.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A file, with its document id (path relative to the input root).
-    File { id: String, path: PathBuf, size: u64 },
+    /// A file, with its document id (path relative to the input root); `in_folder` when a
+    /// folder walk found it (then a file that cannot be read is skipped, not fatal).
+    File { id: String, path: PathBuf, size: u64, in_folder: bool },
     /// Standard input.
     Stdin,
 }
@@ -32,6 +33,15 @@ impl Source {
             Source::File { size, .. } => *size,
             Source::Stdin => 0,
         }
+    }
+
+    pub fn in_folder(&self) -> bool {
+        matches!(self, Source::File { in_folder: true, .. })
+    }
+
+    /// The name used in messages: the path as given, or `-`.
+    pub fn name(&self) -> String {
+        self.path().map_or_else(|| "-".to_owned(), |p| p.display().to_string())
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -52,11 +62,10 @@ impl Source {
         }
     }
 
-    /// Reads and decodes the source as a document.
-    pub fn read_document(&self) -> Result<Document> {
-        let bytes = self.read_bytes()?;
+    /// Decodes the bytes of this source as a document.
+    pub fn decode(&self, bytes: &[u8]) -> Result<Document, paratopic_ingest::IngestError> {
         let path = self.path().map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
-        Ok(Document::from_bytes(self.id(), bytes, &path)?)
+        Document::from_bytes(self.id(), bytes, &path)
     }
 }
 
@@ -78,7 +87,7 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str], warn: &mut dyn FnMut(Stri
             }
         } else {
             let id = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            sources.push(Source::File { id, path: path.clone(), size: meta.len() });
+            sources.push(Source::File { id, path: path.clone(), size: meta.len(), in_folder: false });
         }
     }
     Ok(sources)
@@ -116,7 +125,7 @@ fn walk(root: &Path, dir: &Path, extensions: &[&str], out: &mut Vec<Source>, war
             continue;
         }
         let id = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        out.push(Source::File { id, path, size: meta.len() });
+        out.push(Source::File { id, path, size: meta.len(), in_folder: true });
     }
     Ok(())
 }
@@ -135,7 +144,7 @@ pub fn extensions_for(jsonl: bool) -> &'static [&'static str] {
 struct JsonlParagraph {
     #[serde(default)]
     id: Option<serde_json::Value>,
-    text: String,
+    text: Option<serde_json::Value>,
 }
 
 /// A paragraph read from JSONL input, with the byte span of its line.
@@ -147,26 +156,39 @@ pub struct JsonlRecord {
     pub end: usize,
 }
 
-/// Parses JSONL paragraphs; an error names the source and the line.
-pub fn parse_jsonl(source_name: &str, bytes: &[u8]) -> Result<Vec<JsonlRecord>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{source_name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
-    let mut records = Vec::new();
+/// Parses JSONL paragraphs line by line: each non-blank line gives a record or the reason it
+/// is invalid (`name:line: …`). Ids must be unique (a missing id is the line number).
+pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Vec<Result<JsonlRecord, String>>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     let mut offset = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
         let start = offset;
         offset += line.len();
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        if trimmed.trim().is_empty() {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
             continue;
         }
-        let record: JsonlParagraph = serde_json::from_str(trimmed)
-            .map_err(|e| anyhow::anyhow!("{source_name}:{}: {e} (expected {{\"id\": \"...\", \"text\": \"...\"}})", n + 1))?;
-        let id = match record.id {
-            None => (n + 1).to_string(),
-            Some(serde_json::Value::String(s)) => s,
-            Some(other) => other.to_string(),
-        };
-        records.push(JsonlRecord { id, text: record.text, start, end: start + trimmed.len() });
+        let record = (|| {
+            let r: JsonlParagraph = serde_json::from_str(content).map_err(|e| format!("{e} (expected {{\"id\": \"...\", \"text\": \"...\"}})"))?;
+            let text = match r.text {
+                Some(serde_json::Value::String(t)) => t,
+                Some(_) => return Err("\"text\" must be a string".to_owned()),
+                None => return Err("missing \"text\"".to_owned()),
+            };
+            let id = match r.id {
+                None => n.to_string(),
+                Some(serde_json::Value::String(s)) => s,
+                Some(other) => other.to_string(),
+            };
+            if let Some(first) = seen.insert(id.clone(), n) {
+                return Err(format!("duplicate id {id:?} (first on line {first})"));
+            }
+            Ok(JsonlRecord { id, text, start, end: start + content.len() })
+        })();
+        out.push(record.map_err(|e| format!("{name}:{n}: {e}")));
     }
-    Ok(records)
+    Ok(out)
 }

@@ -104,6 +104,13 @@ struct ClassifyArgs {
     /// Add to each record the N terms that pushed the paragraph most towards its label.
     #[arg(long, value_name = "N", default_value_t = 0)]
     explain: usize,
+    /// With --input-format jsonl: skip invalid lines with a warning each (and a count at the
+    /// end) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Say how each file was decoded (UTF-8, UTF-16, or a detected legacy encoding).
+    #[arg(short, long)]
+    verbose: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -188,6 +195,11 @@ pub struct ModelArgs {
     /// Pseudo-count each lexicon word adds to its label's term counts.
     #[arg(long, default_value_t = 1.0)]
     lexicon_weight: f64,
+    /// The label set, in score order (e.g. `cybersecurity,ai,wsis,financing,other`): any other
+    /// label in the data is an error, and every label needs examples. Default: the labels
+    /// found in the data, sorted.
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+    labels: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -224,6 +236,22 @@ fn parse_range(s: &str) -> Result<[usize; 2], String> {
 }
 
 impl ModelArgs {
+    /// Reads labeled data and its label set; every error names the file and line.
+    fn read_data(&self, path: &std::path::Path) -> Result<(Vec<paratopic_classifier::Example>, Vec<String>)> {
+        let lines = paratopic_corpus::read_labeled_jsonl_lines(path)?;
+        if self.labels.is_empty() {
+            let examples: Vec<_> = lines.into_iter().map(|(_, e)| e).collect();
+            let labels = paratopic_classifier::sorted_labels(&examples);
+            return Ok((examples, labels));
+        }
+        for (line, e) in &lines {
+            if !self.labels.contains(&e.label) {
+                anyhow::bail!("{}:{line}: unknown label {:?} (expected one of {})", path.display(), e.label, self.labels.join(", "));
+            }
+        }
+        Ok((lines.into_iter().map(|(_, e)| e).collect(), self.labels.clone()))
+    }
+
     fn config(&self) -> Result<TrainConfig> {
         let lexicon = match &self.lexicon {
             Some(path) => Lexicon { weight: self.lexicon_weight, terms: paratopic_corpus::read_lexicon(path)? },
@@ -285,6 +313,9 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Classify(args) => {
             args.common.apply()?;
+            // Ctrl-C stops the job cleanly: no partial output file, the previous one untouched.
+            ctrlc::set_handler(|| classify::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed))
+                .context("cannot install the Ctrl-C handler")?;
             let model = load_model(args.model.as_ref())?;
             classify::run(
                 &model,
@@ -293,14 +324,17 @@ fn run(cli: Cli) -> Result<()> {
                     format: args.format,
                     output: args.output,
                     jsonl_input: args.input_format == InputFormat::Jsonl,
+                    skip_invalid: args.skip_invalid,
                     quiet: args.common.quiet,
+                    verbose: args.verbose,
                     explain: args.explain,
                 },
             )
         }
         Command::Train(args) => {
             args.common.apply()?;
-            train::run(&args.data, &args.output, &args.model.config()?, args.common.quiet)
+            let (examples, labels) = args.model.read_data(&args.data)?;
+            train::run(&args.data, &examples, &labels, &args.output, &args.model.config()?, args.common.quiet)
         }
         Command::Eval(args) => {
             args.common.apply()?;
@@ -311,7 +345,8 @@ fn run(cli: Cli) -> Result<()> {
                 folds_file: args.folds_file.as_deref(),
                 json: args.json,
             };
-            eval::run(&opts, &args.model.config()?)
+            let (examples, labels) = args.model.read_data(&args.data)?;
+            eval::run(&opts, &examples, &labels, &args.model.config()?)
         }
         Command::Explain(args) => {
             let model = load_model(args.model.as_ref())?;
@@ -346,6 +381,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.is::<classify::Interrupted>() => {
+            eprintln!("paratopic: {err}");
+            ExitCode::from(130)
+        }
         Err(err) => {
             eprintln!("paratopic: error: {err:#}");
             ExitCode::from(2)

@@ -3,12 +3,10 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{sorted_labels, train, Model, TrainConfig};
+use paratopic_classifier::{train, Example, Model, TrainConfig};
 
-pub fn run(data: &Path, output: &Path, config: &TrainConfig, quiet: bool) -> Result<()> {
-    let examples = paratopic_corpus::read_labeled_jsonl(data)?;
-    let labels = sorted_labels(&examples);
-    let model = train(&examples, &labels, config).with_context(|| format!("{}", data.display()))?;
+pub fn run(data: &Path, examples: &[Example], labels: &[String], output: &Path, config: &TrainConfig, quiet: bool) -> Result<()> {
+    let model = train(examples, labels, config).with_context(|| format!("{}", data.display()))?;
     model.save(output)?;
     if !quiet {
         print_summary(&model, output);

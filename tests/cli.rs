@@ -207,15 +207,15 @@ fn an_error_leaves_no_partial_output_file() {
     let docs = dir.path().join("docs");
     std::fs::create_dir(&docs).unwrap();
     std::fs::write(docs.join("a.txt"), "Das IGF tagt in Genf.\n").unwrap();
-    std::fs::write(docs.join("b.txt"), b"F\xf6rderung ohne UTF-8\n").unwrap();
+    std::fs::write(docs.join("b.txt"), b"\x81\x8d\x8f\x90 no known encoding\n").unwrap();
     let out_path = dir.path().join("out.jsonl");
-    let out = paratopic(&["classify", docs.to_str().unwrap(), "-o", out_path.to_str().unwrap()]);
+    let (a, b) = (docs.join("a.txt"), docs.join("b.txt"));
+    let out = paratopic(&["classify", a.to_str().unwrap(), b.to_str().unwrap(), "-o", out_path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("b.txt: not valid UTF-8"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("b.txt: not text in a known encoding"), "{}", stderr(&out));
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, [std::ffi::OsString::from("docs")]);
     // And an output file never replaces one of the inputs.
-    let a = docs.join("a.txt");
     let out = paratopic(&["classify", a.to_str().unwrap(), "-o", a.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&a).unwrap(), "Das IGF tagt in Genf.\n");

@@ -36,6 +36,11 @@ pub fn topics() -> Vec<String> {
 /// Reads labeled data: one `{"text": ..., "label": ...}` object per line (other fields are
 /// ignored). Every error names the file and the line; nothing is returned on any error.
 pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<Example>, CorpusError> {
+    Ok(read_labeled_jsonl_lines(path)?.into_iter().map(|(_, e)| e).collect())
+}
+
+/// [`read_labeled_jsonl`], with the line number of every example.
+pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, CorpusError> {
     #[derive(Deserialize)]
     struct Line {
         text: serde_json::Value,
@@ -59,7 +64,7 @@ pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<Example>, CorpusError> {
         if label.trim().is_empty() {
             return Err(bad(n, "empty label".into()));
         }
-        examples.push(Example::new(text, label));
+        examples.push((n, Example::new(text, label)));
     }
     if examples.is_empty() {
         return Err(CorpusError::Data(format!("{name}: no examples")));

@@ -11,12 +11,18 @@ pub enum IngestError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The bytes are not valid UTF-8 text.
-    #[error("{path}: not valid UTF-8 text (byte {offset} is not part of a UTF-8 character)")]
-    NotUtf8 {
+    /// The file is binary (an image, a PDF, NUL bytes…), not text.
+    #[error("{path}: binary file ({kind})")]
+    Binary {
         /// The file.
         path: PathBuf,
-        /// The first offending byte offset.
-        offset: usize,
+        /// What it looks like.
+        kind: &'static str,
+    },
+    /// The bytes are text in no encoding paratopic can identify with confidence.
+    #[error("{path}: not text in a known encoding (expected UTF-8, UTF-16 with BOM, or Windows-1252/ISO-8859 Latin text)")]
+    UnknownEncoding {
+        /// The file.
+        path: PathBuf,
     },
 }

@@ -17,13 +17,15 @@
 #![deny(missing_docs)]
 
 mod clean;
+pub mod decode;
 mod document;
 mod error;
 mod segment;
 mod tokenize;
 
 pub use clean::{clean_text, join_lines};
+pub use decode::Encoding;
 pub use document::Document;
 pub use error::IngestError;
-pub use segment::{segment, Kind, Layout, Paragraph, WRAP_WIDTH};
+pub use segment::{segment, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
 pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};

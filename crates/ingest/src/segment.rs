@@ -11,10 +11,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clean::{clean_text, join_lines};
+use crate::decode::OffsetMap;
 use crate::Document;
 
 /// Lines of hard-wrapped text are at most this many characters long.
 pub const WRAP_WIDTH: usize = 120;
+/// A paragraph longer than this many bytes (a runaway line, a file without line breaks) is
+/// cut at sentence ends, or else at spaces, so memory per paragraph stays bounded.
+pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
 /// Headings are at most this many characters long.
 const MAX_HEADING_CHARS: usize = 160;
 
@@ -163,8 +167,9 @@ struct Block<'a> {
     in_footnotes: bool,
 }
 
-/// Cuts a document into paragraphs. Never panics; every line with text ends up in exactly one
-/// paragraph span, except lines that hold no letter or digit at all (rules such as `_____`).
+/// Cuts a document into paragraphs. Never panics; spans are in order, do not overlap, and
+/// every non-blank line lies in one paragraph's span (lines without text, such as `_____`
+/// rules, in the span of the paragraph after them).
 pub fn segment(doc: &Document) -> Vec<Paragraph> {
     let lines = lines(&doc.text);
     let blocks = match Layout::detect_lines(&lines) {
@@ -176,18 +181,90 @@ pub fn segment(doc: &Document) -> Vec<Paragraph> {
             .map(|l| Block { lines: vec![*l], in_footnotes: false })
             .collect(),
     };
+    let blocks = split_long_blocks(blocks);
     let mut paragraphs = Vec::with_capacity(blocks.len());
     let mut section: Option<String> = None;
+    let mut offsets = OffsetMap::new(&doc.text, doc.encoding);
+    // Lines without any text (rules such as `_____`) join the span of the next paragraph, or
+    // of the last one at the end, so that every line lies in some paragraph's span.
+    let mut orphan: Option<(usize, usize)> = None;
     for block in blocks {
-        let Some(paragraph) = finish(&block, doc.offset, paragraphs.len(), &section) else {
+        let Some(mut paragraph) = finish(&block, paragraphs.len(), &section) else {
+            let span = block_span(&block);
+            orphan = Some(orphan.map_or(span, |(start, _)| (start, span.1)));
             continue;
         };
+        if let Some((start, _)) = orphan.take() {
+            paragraph.start = start;
+        }
+        paragraph.start = offsets.map(paragraph.start);
+        paragraph.end = offsets.map(paragraph.end);
         if paragraph.kind == Kind::Heading {
             section = Some(paragraph.text.clone());
         }
         paragraphs.push(paragraph);
     }
+    if let (Some((_, end)), Some(last)) = (orphan, paragraphs.last_mut()) {
+        last.end = offsets.map(end);
+    }
     paragraphs
+}
+
+fn block_span(block: &Block<'_>) -> (usize, usize) {
+    let start = block.lines.first().map_or(0, |l| l.trimmed_span().0);
+    let end = block.lines.last().map_or(start, |l| l.trimmed_span().1);
+    (start, end)
+}
+
+/// Cuts blocks longer than [`MAX_PARAGRAPH_BYTES`]: between lines where possible, inside a line
+/// at a sentence end or a space in its second half, else at a character boundary.
+fn split_long_blocks(blocks: Vec<Block<'_>>) -> Vec<Block<'_>> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let size: usize = block.lines.iter().map(|l| l.text.len()).sum();
+        if size <= MAX_PARAGRAPH_BYTES {
+            out.push(block);
+            continue;
+        }
+        let mut current: Vec<Line<'_>> = Vec::new();
+        let mut current_size = 0;
+        for line in block.lines {
+            for piece in split_line(line) {
+                if current_size + piece.text.len() > MAX_PARAGRAPH_BYTES && !current.is_empty() {
+                    out.push(Block { lines: std::mem::take(&mut current), in_footnotes: block.in_footnotes });
+                    current_size = 0;
+                }
+                current_size += piece.text.len();
+                current.push(piece);
+            }
+        }
+        if !current.is_empty() {
+            out.push(Block { lines: current, in_footnotes: block.in_footnotes });
+        }
+    }
+    out
+}
+
+fn split_line(line: Line<'_>) -> Vec<Line<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    while rest.text.len() > MAX_PARAGRAPH_BYTES {
+        let mut limit = MAX_PARAGRAPH_BYTES;
+        while !rest.text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &rest.text[..limit];
+        let half = limit / 2;
+        let sentence = [". ", "? ", "! ", "; "].iter().filter_map(|m| window.rfind(m).map(|i| i + 2)).max();
+        let cut = sentence
+            .filter(|&i| i > half)
+            .or_else(|| window.rfind(char::is_whitespace).filter(|&i| i > half).map(|i| i + 1))
+            .unwrap_or(limit);
+        pieces.push(Line { start: rest.start, text: &rest.text[..cut] });
+        rest = Line { start: rest.start + cut, text: &rest.text[cut..] };
+    }
+    pieces.push(rest);
+    pieces
 }
 
 fn is_rule(line: &Line<'_>) -> bool {
@@ -290,9 +367,10 @@ fn is_heading_text(text: &str) -> bool {
         && (first.is_uppercase() || first.is_numeric() || first == '[' || first == '(' || first == '„')
 }
 
-fn finish(block: &Block<'_>, offset: usize, index: usize, section: &Option<String>) -> Option<Paragraph> {
+/// Turns a block into a paragraph; its span is in text offsets (mapped to file offsets by the
+/// caller).
+fn finish(block: &Block<'_>, index: usize, section: &Option<String>) -> Option<Paragraph> {
     let first = block.lines.first()?;
-    let last = block.lines.last()?;
     let raw_first = first.text.trim_start();
     let (kind, keep_citations) = if block.in_footnotes || raw_first.starts_with(is_superscript_start) {
         (Kind::Footnote, false)
@@ -316,12 +394,11 @@ fn finish(block: &Block<'_>, offset: usize, index: usize, section: &Option<Strin
         return None;
     }
     let kind = if kind == Kind::Body && is_heading_text(&text) { Kind::Heading } else { kind };
-    let (start, _) = first.trimmed_span();
-    let (_, end) = last.trimmed_span();
+    let (start, end) = block_span(block);
     Some(Paragraph {
         index,
-        start: offset + start,
-        end: offset + end,
+        start,
+        end,
         kind,
         section: if kind == Kind::Heading { None } else { section.clone() },
         text,
@@ -375,6 +452,23 @@ mod tests {
         assert_eq!(&original[p.start..p.end], "1. *begrüßt* die Arbeit.");
         assert_eq!(p.text, "1. begrüßt die Arbeit.");
         assert_eq!(p.section.as_deref(), Some("Kopf"));
+    }
+
+    #[test]
+    fn runaway_lines_are_cut_at_sentence_ends() {
+        let sentence = "Die Staaten verurteilen Cyberangriffe auf Krankenhäuser und Netze. ";
+        let line = sentence.repeat(3000); // about 200,000 bytes on one line
+        let doc = Document::from_text("t", format!("{line}\n"));
+        let paragraphs = segment(&doc);
+        assert!(paragraphs.len() >= 12, "{}", paragraphs.len());
+        for p in &paragraphs {
+            assert!(p.end - p.start <= MAX_PARAGRAPH_BYTES);
+            assert!(p.text.ends_with("Netze."), "{}", &p.text[p.text.len() - 20..]);
+        }
+        assert_eq!(paragraphs.last().unwrap().end, line.trim_end().len());
+        let without_spaces = "x".repeat(40_000);
+        let cut = segment(&Document::from_text("t", without_spaces));
+        assert_eq!(cut.iter().map(|p| p.end - p.start).collect::<Vec<_>>(), [16384, 16384, 7232]);
     }
 
     #[test]

@@ -1,0 +1,193 @@
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, and legacy single-byte
+//! Latin encodings (Windows-1252, ISO-8859-x) detected with chardetng. Binary files and text in
+//! no recognisable encoding are refused rather than guessed into mojibake.
+
+use std::borrow::Cow;
+
+/// How a document's bytes were decoded, and so how text offsets map back to file offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8; `bom` when the file starts with a byte order mark.
+    Utf8 {
+        /// A BOM (3 bytes) precedes the text.
+        bom: bool,
+    },
+    /// UTF-16 with a byte order mark.
+    Utf16 {
+        /// Big-endian (otherwise little-endian).
+        big_endian: bool,
+    },
+    /// A legacy single-byte encoding (one byte per character), detected.
+    SingleByte(&'static encoding_rs::Encoding),
+}
+
+impl Encoding {
+    /// A short description for `--verbose`.
+    pub fn describe(&self) -> String {
+        match self {
+            Encoding::Utf8 { bom: false } => "UTF-8".into(),
+            Encoding::Utf8 { bom: true } => "UTF-8 with BOM".into(),
+            Encoding::Utf16 { big_endian: false } => "UTF-16LE (BOM)".into(),
+            Encoding::Utf16 { big_endian: true } => "UTF-16BE (BOM)".into(),
+            Encoding::SingleByte(e) => format!("{} (detected, not UTF-8)", e.name()),
+        }
+    }
+}
+
+/// Why bytes are not decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undecodable {
+    /// A binary file: the signature of a known format, or NUL bytes.
+    Binary(&'static str),
+    /// Neither UTF-8, UTF-16 with BOM, nor plausible Latin single-byte text.
+    UnknownEncoding,
+}
+
+/// Signatures of binary formats that turn up renamed as text.
+const SIGNATURES: &[(&[u8], &str)] = &[
+    (b"%PDF-", "a PDF file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or DOCX/ODT)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x7fELF", "an executable"),
+];
+
+/// Decodes a file's bytes.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Undecodable> {
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Err(Undecodable::Binary(kind));
+    }
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        if encoding == encoding_rs::UTF_8 {
+            return std::str::from_utf8(body)
+                .map(|t| (t.to_owned(), Encoding::Utf8 { bom: true }))
+                .map_err(|_| Undecodable::UnknownEncoding);
+        }
+        // UTF-16: malformed sequences become U+FFFD, one code unit each, so offsets still map.
+        let (text, _) = encoding.decode_without_bom_handling(body);
+        return Ok((text.into_owned(), Encoding::Utf16 { big_endian: encoding == encoding_rs::UTF_16BE }));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(Undecodable::Binary("NUL bytes"));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_owned(), Encoding::Utf8 { bom: false }));
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let (guess, confident) = detector.guess_assess(Some(b"de"), false);
+    if !guess.is_single_byte() {
+        return Err(Undecodable::UnknownEncoding);
+    }
+    let (text, malformed) = guess.decode_without_bom_handling(bytes);
+    if malformed || !(confident || guess == encoding_rs::WINDOWS_1252) || !plausible_text(&text) {
+        return Err(Undecodable::UnknownEncoding);
+    }
+    Ok((text.into_owned(), Encoding::SingleByte(guess)))
+}
+
+/// Latin text, not noise: no control characters but whitespace (C0 or C1), every letter in
+/// the Latin script, and mostly letters, digits, spaces and ordinary punctuation.
+fn plausible_text(text: &Cow<'_, str>) -> bool {
+    let mut total = 0usize;
+    let mut ordinary = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            return false;
+        }
+        let latin = matches!(c, '\0'..='\u{24f}' | '\u{1e00}'..='\u{1eff}');
+        if c.is_alphabetic() && !latin {
+            return false;
+        }
+        if c.is_alphanumeric() || c.is_whitespace() || ".,;:!?-–()\"'„“”‚‘’/%&§".contains(c) {
+            ordinary += 1;
+        }
+    }
+    total == 0 || ordinary * 100 >= total * 95
+}
+
+/// Maps byte offsets in decoded text to byte offsets in the original file.
+pub(crate) struct OffsetMap<'a> {
+    text: &'a str,
+    encoding: Encoding,
+    /// Last mapped (text offset, file offset), to walk forward from.
+    at: (usize, usize),
+}
+
+impl<'a> OffsetMap<'a> {
+    pub(crate) fn new(text: &'a str, encoding: Encoding) -> Self {
+        let start = match encoding {
+            Encoding::Utf8 { bom } => usize::from(bom) * 3,
+            Encoding::Utf16 { .. } => 2,
+            Encoding::SingleByte(_) => 0,
+        };
+        Self { text, encoding, at: (0, start) }
+    }
+
+    /// The file offset of text offset `offset`; cheap when offsets increase.
+    pub(crate) fn map(&mut self, offset: usize) -> usize {
+        if let Encoding::Utf8 { bom } = self.encoding {
+            return offset + usize::from(bom) * 3;
+        }
+        if offset < self.at.0 {
+            self.at = (0, Self::new(self.text, self.encoding).at.1);
+        }
+        let (from, base) = self.at;
+        let segment = &self.text[from..offset];
+        let bytes = match self.encoding {
+            Encoding::Utf16 { .. } => segment.chars().map(|c| 2 * c.len_utf16()).sum::<usize>(),
+            _ => segment.chars().count(),
+        };
+        self.at = (offset, base + bytes);
+        self.at.1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(bytes: &[u8]) -> (String, String) {
+        let (text, enc) = decode(bytes).unwrap();
+        (text, enc.describe())
+    }
+
+    #[test]
+    fn encodings_are_recognised() {
+        assert_eq!(decoded("Förderung".as_bytes()), ("Förderung".into(), "UTF-8".into()));
+        assert_eq!(decoded(b"\xef\xbb\xbfF\xc3\xb6rderung"), ("Förderung".into(), "UTF-8 with BOM".into()));
+        let le: Vec<u8> = [0xff, 0xfe].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decoded(&le), ("Förderung".into(), "UTF-16LE (BOM)".into()));
+        let be: Vec<u8> = [0xfe, 0xff].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decoded(&be), ("Förderung".into(), "UTF-16BE (BOM)".into()));
+        let latin = b"Die F\xf6rderung der Zusammenarbeit f\xfcr gr\xf6\xdfere Sicherheit im Cyberraum.";
+        assert_eq!(decoded(latin).0, "Die Förderung der Zusammenarbeit für größere Sicherheit im Cyberraum.");
+        assert!(decoded(latin).1.starts_with("windows-1252"));
+    }
+
+    #[test]
+    fn binary_and_unknown_are_refused() {
+        assert_eq!(decode(b"%PDF-1.7\n..."), Err(Undecodable::Binary("a PDF file")));
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0"), Err(Undecodable::Binary("a PNG image")));
+        assert_eq!(decode(b"Text\0mit NUL"), Err(Undecodable::Binary("NUL bytes")));
+        assert_eq!(decode(b"\x81\x8d\x8f\x90\x9d\x81\x8d"), Err(Undecodable::UnknownEncoding));
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_file() {
+        let text = "aö€b";
+        let mut utf16 = OffsetMap::new(text, Encoding::Utf16 { big_endian: false });
+        // a(1) ö(2) €(3) in UTF-8; 2 bytes each in UTF-16 after a 2-byte BOM.
+        assert_eq!([utf16.map(0), utf16.map(1), utf16.map(3), utf16.map(6)], [2, 4, 6, 8]);
+        let mut latin = OffsetMap::new("Föx", Encoding::SingleByte(encoding_rs::WINDOWS_1252));
+        assert_eq!([latin.map(0), latin.map(3), latin.map(4)], [0, 2, 3]);
+        let mut bom = OffsetMap::new("x", Encoding::Utf8 { bom: true });
+        assert_eq!(bom.map(1), 4);
+    }
+}

@@ -1,0 +1,263 @@
+//! Inputs nobody curated, run through the real binary: clear errors, no panic, nothing lost.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("the binary runs")
+}
+
+fn run_on(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN).args(args).current_dir(dir).output().expect("the binary runs")
+}
+
+fn records(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit code 2 and one line on stderr that contains `expect`.
+fn assert_error(out: &Output, expect: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(expect), "expected {expect:?} in {err}");
+    assert!(!err.contains("panicked"));
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut bytes = if big_endian { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
+    for unit in text.encode_utf16() {
+        bytes.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+    }
+    bytes
+}
+
+const GERMAN: &str = "Die Förderung der Cybersicherheit kritischer Infrastrukturen bleibt eine Aufgabe der Staaten.";
+
+#[test]
+fn paths_that_do_not_work() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_error(&run(&["classify", "no/such/path.txt"]), "no/such/path.txt");
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    assert_error(&run_on(dir.path(), &["classify", "empty"]), "empty: no .txt/.md files found");
+    std::fs::create_dir(dir.path().join("pictures")).unwrap();
+    std::fs::write(dir.path().join("pictures/a.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let out = run_on(dir.path(), &["classify", "pictures"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("skipping pictures/a.png: not a .txt/.md file"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pictures: no .txt/.md files found"));
+    // A file that cannot be read (a dangling link): fatal when named, skipped inside a folder.
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::os::unix::fs::symlink("gone.txt", dir.path().join("docs/broken.txt")).unwrap();
+    std::fs::write(dir.path().join("docs/good.txt"), GERMAN).unwrap();
+    assert_error(&run_on(dir.path(), &["classify", "docs/broken.txt"]), "docs/broken.txt");
+    let out = run_on(dir.path(), &["classify", "docs"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: skipping docs/broken.txt"), "{}", stderr(&out));
+    assert_eq!(records(&out).len(), 1);
+}
+
+#[test]
+fn encodings_are_decoded_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, Vec<u8>, &str); 5] = [
+        ("a-utf8.txt", GERMAN.as_bytes().to_vec(), "UTF-8"),
+        ("b-bom.txt", [b"\xef\xbb\xbf".as_slice(), GERMAN.as_bytes()].concat(), "UTF-8 with BOM"),
+        ("c-utf16le.txt", utf16(GERMAN, false), "UTF-16LE (BOM)"),
+        ("d-utf16be.txt", utf16(GERMAN, true), "UTF-16BE (BOM)"),
+        ("e-latin1.txt", GERMAN.chars().map(|c| c as u32 as u8).collect(), "windows-1252 (detected, not UTF-8)"),
+    ];
+    for (name, bytes, _) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let out = run_on(dir.path(), &["classify", ".", "--verbose"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 5);
+    for (r, (name, bytes, encoding)) in recs.iter().zip(&files) {
+        assert_eq!(r["text"], GERMAN, "{name}");
+        assert_eq!(r["label"], "cybersecurity", "{name}");
+        assert!(stderr(&out).contains(&format!("{name}: decoded as {encoding}")), "{}", stderr(&out));
+        // The span covers the whole text in the original bytes, whatever the encoding.
+        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        let bom = if name.contains("bom") { 3 } else if name.contains("utf16") { 2 } else { 0 };
+        assert_eq!((start, end), (bom, bytes.len()), "{name}");
+    }
+    // Text in no identifiable encoding is reported, not turned into mojibake.
+    std::fs::write(dir.path().join("f-noise.txt"), b"\x81\x8d\x8f\x90\x9d\x81\x8d\x8f").unwrap();
+    assert_error(&run_on(dir.path(), &["classify", "f-noise.txt"]), "f-noise.txt: not text in a known encoding");
+    let out = run_on(dir.path(), &["classify", "."]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("warning: skipping ./f-noise.txt: not text in a known encoding"), "{}", stderr(&out));
+    assert_eq!(records(&out).len(), 5);
+}
+
+#[test]
+fn binary_files_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(dir.path().join("paper.txt"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap();
+    std::fs::write(dir.path().join("nul.md"), b"Text\0mit\0NUL").unwrap();
+    std::fs::write(dir.path().join("real.txt"), GERMAN).unwrap();
+    let out = run_on(dir.path(), &["classify", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("skipping ./image.txt: binary file (a PNG image)"), "{err}");
+    assert!(err.contains("skipping ./paper.txt: binary file (a PDF file)"), "{err}");
+    assert!(err.contains("skipping ./nul.md: binary file (NUL bytes)"), "{err}");
+    assert!(err.contains("3 file(s) skipped"), "{err}");
+    assert_eq!(records(&out).len(), 1);
+    // Named directly, a binary file is skipped the same way.
+    let out = run_on(dir.path(), &["classify", "paper.txt"]);
+    assert!(out.status.success());
+    assert!(records(&out).is_empty());
+}
+
+#[test]
+fn odd_text_gives_sensible_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+    write("empty.txt", b"");
+    write("blank.txt", b" \n\t\r\n  \n");
+    write("crlf.txt", "Erster Absatz über das IGF.\r\n\r\nZweiter Absatz über KI.\r\n".as_bytes());
+    write("cr.txt", "Erster Absatz über das IGF.\r\rZweiter Absatz über KI.\r".as_bytes());
+    write("mixed.txt", "Steuer\u{7}zeichen 😀 und مرحبا und Fo\u{308}rderung\u{200f}.".as_bytes());
+    let out = run_on(dir.path(), &["classify", ".", "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    let by = |doc: &str| recs.iter().filter(|r| r["doc"] == doc).map(|r| r["text"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert!(by("empty.txt").is_empty() && by("blank.txt").is_empty());
+    assert_eq!(by("crlf.txt"), ["Erster Absatz über das IGF.", "Zweiter Absatz über KI."]);
+    assert_eq!(by("cr.txt"), by("crlf.txt"));
+    assert_eq!(by("mixed.txt"), ["Steuer zeichen 😀 und مرحبا und Förderung\u{200f}."]);
+}
+
+#[test]
+fn huge_lines_are_cut_into_bounded_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 50 MB file that is one single line, and a paragraph of 200,000 characters.
+    let sentence = "Die Staaten verurteilen Cyberangriffe auf Krankenhäuser und Netze. ";
+    let huge = sentence.repeat(50_000_000 / sentence.len());
+    std::fs::write(dir.path().join("huge.txt"), &huge).unwrap();
+    std::fs::write(dir.path().join("long.txt"), "a".repeat(200_000)).unwrap();
+    let out = run_on(dir.path(), &["classify", ".", "-q", "--format", "csv", "-o", "out.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_path(dir.path().join("out.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let huge_rows: Vec<_> = rows.iter().filter(|r| &r[0] == "huge.txt").collect();
+    assert!(huge_rows.len() > 3000, "{}", huge_rows.len());
+    let mut covered = 0;
+    for r in &huge_rows {
+        let (start, end): (usize, usize) = (r[3].parse().unwrap(), r[4].parse().unwrap());
+        assert!(end - start <= 16 * 1024);
+        covered += end - start;
+    }
+    assert!(covered + huge_rows.len() >= huge.trim_end().len());
+    let long: Vec<_> = rows.iter().filter(|r| &r[0] == "long.txt").map(|r| r[7].len()).collect();
+    assert_eq!(long.iter().sum::<usize>(), 200_000);
+}
+
+#[test]
+fn invalid_jsonl_lines_name_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("malformed", "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n", "in.jsonl:2: EOF while parsing"),
+        ("missing", "{\"id\": \"a\", \"text\": \"ok\"}\n\n{\"id\": \"b\"}\n", "in.jsonl:3: missing \"text\""),
+        ("number", "{\"id\": \"a\", \"text\": 7}\n", "in.jsonl:1: \"text\" must be a string"),
+        ("duplicate", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n", "in.jsonl:2: duplicate id \"a\" (first on line 1)"),
+    ];
+    for (what, content, expect) in cases {
+        std::fs::write(dir.path().join("in.jsonl"), content).unwrap();
+        let out = run_on(dir.path(), &["classify", "--input-format", "jsonl", "in.jsonl"]);
+        assert_error(&out, expect);
+        assert!(out.stdout.is_empty(), "{what}");
+    }
+    let all = "{\"id\": \"a\", \"text\": \"Das IGF tagt.\"}\nnot json\n{\"id\": \"a\", \"text\": \"doppelt\"}\n{\"text\": \"Geld für den Fonds.\"}\n";
+    std::fs::write(dir.path().join("in.jsonl"), all).unwrap();
+    let out = run_on(dir.path(), &["classify", "--input-format", "jsonl", "--skip-invalid", "in.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ids: Vec<String> = records(&out).iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, ["a", "4"]);
+    let err = stderr(&out);
+    assert!(err.contains("warning: skipping in.jsonl:2:") && err.contains("warning: skipping in.jsonl:3: duplicate id"), "{err}");
+    assert!(err.contains("2 invalid JSONL line(s) skipped"), "{err}");
+}
+
+#[test]
+fn bad_training_data_fails_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "{\"text\": \"Cyberangriff\", \"label\": \"cyber\"}\n{\"text\": \"Haushalt\", \"label\": \"geld\"}\n";
+    std::fs::write(dir.path().join("d.jsonl"), data).unwrap();
+    let train = |extra: &[&str]| {
+        let mut args = vec!["train", "--data", "d.jsonl", "-o", "m.model"];
+        args.extend(extra);
+        run_on(dir.path(), &args)
+    };
+    assert_error(&train(&["--labels", "cyber,ki"]), "d.jsonl:2: unknown label \"geld\" (expected one of cyber, ki)");
+    assert_error(&train(&["--labels", "cyber,geld,ki"]), "label \"ki\" has no training examples");
+    std::fs::write(dir.path().join("d.jsonl"), "{\"text\": \"x\", \"label\": \" \"}\n").unwrap();
+    assert_error(&train(&[]), "d.jsonl:1: empty label");
+    std::fs::write(dir.path().join("d.jsonl"), "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\", \"label\": \"a\"}\n").unwrap();
+    assert_error(&train(&[]), "training needs at least two labels, got 1");
+    assert!(!dir.path().join("m.model").exists());
+}
+
+#[test]
+fn damaged_model_files_are_named_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let data: String = ["{\"text\": \"Cyberangriff auf Netze\", \"label\": \"cyber\"}\n", "{\"text\": \"Haushalt und Fonds\", \"label\": \"geld\"}\n"].concat();
+    std::fs::write(dir.path().join("d.jsonl"), data).unwrap();
+    assert!(run_on(dir.path(), &["train", "--data", "d.jsonl", "-o", "good.model", "-q"]).status.success());
+    let good = std::fs::read(dir.path().join("good.model")).unwrap();
+    let header_end = good.iter().position(|&b| b == b'\n').unwrap();
+    let mut corrupted = good.clone();
+    corrupted[header_end + 10] ^= 0x20;
+    let other_version = String::from_utf8(good.clone()).unwrap().replacen("paratopic-model 1 ", "paratopic-model 2 ", 1);
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("truncated.model", &good[..good.len() / 2], "truncated.model: model file is truncated"),
+        ("corrupted.model", &corrupted, "corrupted.model: model file is corrupted: SHA-256 checksum mismatch"),
+        ("v2.model", other_version.as_bytes(), "v2.model: model format version 2 is not supported (expected version 1)"),
+        ("notes.model", b"just some notes\n", "notes.model: not a paratopic model"),
+    ];
+    std::fs::write(dir.path().join("doc.txt"), GERMAN).unwrap();
+    for (name, bytes, expect) in cases {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        assert_error(&run_on(dir.path(), &["classify", "--model", name, "doc.txt"]), expect);
+    }
+}
+
+#[test]
+fn ctrl_c_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let text = format!("{GERMAN}\n\n").repeat(2000);
+    for i in 0..400 {
+        std::fs::write(docs.join(format!("{i:04}.txt")), &text).unwrap();
+    }
+    std::fs::write(dir.path().join("out.jsonl"), "previous results\n").unwrap();
+    let mut child = Command::new(BIN)
+        .args(["classify", "docs", "-q", "-o", "out.jsonl"])
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap(), "previous results\n");
+    let left: Vec<PathBuf> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(left.len(), 2, "a temporary file was left behind: {left:?}");
+}

@@ -1,23 +1,34 @@
 //! `paratopic classify`: documents in, every paragraph labeled, a dataset out.
+//!
+//! Work is cut into units that rayon workers process in parallel: small files whole, large
+//! files in pieces of about [`PIECE_BYTES`] cut where no paragraph can span the cut. Workers
+//! read, decode, segment, score and serialize; the main thread only fixes what depends on
+//! order (paragraph numbers, the section heading carried into a piece, duplicate JSONL ids)
+//! and writes the serialized bytes in input order. Memory is bounded by the units in flight,
+//! whatever the input size, and the output never depends on the thread count.
 
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
-
-use anyhow::{bail, Result};
-use indicatif::{ProgressBar, ProgressStyle};
-use paratopic_classifier::Model;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use paratopic_ingest::{segment, IngestError};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use paratopic_classifier::Model;
+use paratopic_ingest::{segment_with, Document, IngestError, Layout, Paragraph};
 use rayon::prelude::*;
 
-use crate::input::{self, parse_jsonl, Source};
-use crate::output::{AtomicFile, Format, Record, RecordWriter, Scores};
+use crate::input::{self, parse_jsonl, JsonlRecord, Source};
+use crate::output::{self, AtomicFile, Format, Record, Scores};
 
-/// Sources are processed in parallel chunks of this many files, then written in order, so
-/// memory is bounded by a chunk and the output order never depends on the thread count.
-const CHUNK_FILES: usize = 64;
+/// Files up to this size are read whole; larger ones are streamed in pieces.
+const WHOLE_FILE_BYTES: u64 = 4 << 20;
+/// The size of one piece of a streamed file.
+const PIECE_BYTES: usize = 1 << 20;
+/// Small files are batched until a batch holds this many bytes or [`BATCH_FILES`] files.
+const BATCH_BYTES: u64 = 8 << 20;
+const BATCH_FILES: usize = 64;
 
 pub struct ClassifyOptions {
     pub inputs: Vec<PathBuf>,
@@ -53,16 +64,18 @@ fn check_interrupt() -> Result<()> {
     Ok(())
 }
 
-/// What became of one source.
-enum Outcome {
-    /// Its records, with notes for stderr (skipped lines, `--verbose` decisions).
-    Labeled { records: Vec<OwnedRecord>, notes: Vec<String>, skipped_lines: usize },
-    /// Not classified: the warning to print.
+/// The paragraphs of one unit before scoring, with what the main thread needs to fix.
+enum Parsed {
+    /// Paragraphs of a document (or a piece of one); `index` and `section` are local.
+    Text { paragraphs: Vec<Paragraph>, notes: Vec<String> },
+    /// JSONL lines: a record or (line, reason) when it is invalid; line numbers are local.
+    Jsonl(Vec<Result<JsonlRecord, (usize, String)>>),
+    /// The unit is not classified; the warning to print.
     Skipped(String),
 }
 
-/// A record before serialization (owned, so it can cross threads).
-struct OwnedRecord {
+/// A paragraph ready to score.
+struct Item {
     id: Option<String>,
     paragraph: usize,
     start: usize,
@@ -70,9 +83,40 @@ struct OwnedRecord {
     kind: &'static str,
     section: Option<String>,
     text: String,
-    label: usize,
-    probabilities: Vec<f64>,
-    explain: Option<Vec<(String, f64)>>,
+}
+
+/// A unit's serialized records and its paragraphs per label.
+struct Scored {
+    bytes: Vec<u8>,
+    counts: Vec<usize>,
+}
+
+/// Per-document state carried from one piece to the next.
+#[derive(Default)]
+struct Carry {
+    paragraphs: usize,
+    section: Option<String>,
+    /// Lines before the piece being fixed (JSONL line numbers are local to a piece).
+    jsonl_lines: usize,
+    ids: HashMap<String, usize>,
+}
+
+/// What the workers need: shared, read-only.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    model: &'a Model,
+    opts: &'a ClassifyOptions,
+}
+
+struct Job<'a> {
+    ctx: Ctx<'a>,
+    out: Box<dyn Write + 'a>,
+    progress: ProgressBar,
+    summary: Vec<(String, Vec<usize>)>,
+    skipped_files: usize,
+    skipped_lines: usize,
+    files_done: usize,
+    files_total: usize,
 }
 
 pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
@@ -83,89 +127,396 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
-
-    let labels = model.labels();
     let (sink, file): (Box<dyn Write>, Option<AtomicFile>) = match &opts.output {
         Some(path) => {
             let file = AtomicFile::create(path)?;
-            (Box::new(file.writer()?), Some(file))
+            (Box::new(std::io::BufWriter::with_capacity(1 << 20, file.writer()?)), Some(file))
         }
-        None => (Box::new(std::io::stdout().lock()), None),
+        None => (Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None),
     };
-    let mut writer = RecordWriter::new(opts.format, sink, labels)?;
-
-    let total_bytes: u64 = sources.iter().map(Source::size).sum();
     let progress = if show_progress {
-        let bar = ProgressBar::new(total_bytes);
+        let bar = ProgressBar::new(sources.iter().map(Source::size).sum());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {msg}")
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
                 .expect("valid template"),
         );
         bar
     } else {
         ProgressBar::hidden()
     };
+    let mut job = Job {
+        ctx: Ctx { model, opts },
+        out: sink,
+        progress,
+        summary: Vec::new(),
+        skipped_files: 0,
+        skipped_lines: 0,
+        files_done: 0,
+        files_total: sources.len(),
+    };
+    job.out.write_all(&output::header(opts.format, model.labels())?)?;
 
-    let mut summary: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut done_files = 0;
-    let mut skipped_files = 0;
-    let mut skipped_lines_total = 0;
-    for chunk in sources.chunks(CHUNK_FILES) {
+    let mut batch: Vec<&Source> = Vec::new();
+    let mut batch_bytes = 0;
+    for source in &sources {
         check_interrupt()?;
-        let labeled: Vec<Result<Outcome>> = chunk.par_iter().map(|s| label_source(model, s, opts)).collect();
-        for (source, outcome) in chunk.iter().zip(labeled) {
-            done_files += 1;
-            progress.inc(source.size());
-            progress.set_message(format!("{done_files}/{} files", sources.len()));
-            let (records, notes, skipped_lines) = match outcome? {
-                Outcome::Labeled { records, notes, skipped_lines } => (records, notes, skipped_lines),
-                Outcome::Skipped(why) => {
-                    progress.suspend(|| eprintln!("paratopic: warning: skipping {why}"));
-                    skipped_files += 1;
-                    continue;
-                }
-            };
-            for note in notes {
-                progress.suspend(|| eprintln!("paratopic: {note}"));
-            }
-            skipped_lines_total += skipped_lines;
-            let mut counts = vec![0; labels.len()];
-            for r in &records {
-                counts[r.label] += 1;
-                writer.write(&Record {
-                    doc: source.id(),
-                    id: r.id.clone(),
-                    paragraph: r.paragraph,
-                    start: r.start,
-                    end: r.end,
-                    kind: r.kind,
-                    section: r.section.clone(),
-                    text: r.text.clone(),
-                    label: &labels[r.label],
-                    confidence: r.probabilities[r.label],
-                    scores: Scores { labels, values: r.probabilities.clone() },
-                    explain: r.explain.clone(),
-                })?;
-            }
-            summary.push((source.id().to_owned(), counts));
+        if source.size() > WHOLE_FILE_BYTES {
+            job.whole_files(&std::mem::take(&mut batch))?;
+            batch_bytes = 0;
+            job.streamed_file(source)?;
+            continue;
+        }
+        batch.push(source);
+        batch_bytes += source.size();
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+            job.whole_files(&std::mem::take(&mut batch))?;
+            batch_bytes = 0;
         }
     }
+    job.whole_files(&batch)?;
     check_interrupt()?;
-    writer.finish()?;
-    progress.finish_and_clear();
+    job.out.flush()?;
+    drop(job.out);
+    job.progress.finish_and_clear();
     if let Some(file) = file {
         file.commit()?;
     }
     if !opts.quiet {
-        print_summary(labels, &summary);
-        if skipped_files > 0 {
-            eprintln!("paratopic: {skipped_files} file(s) skipped (see the warnings above)");
+        print_summary(model.labels(), &job.summary);
+        if job.skipped_files > 0 {
+            eprintln!("paratopic: {} file(s) skipped (see the warnings above)", job.skipped_files);
         }
-        if skipped_lines_total > 0 {
-            eprintln!("paratopic: {skipped_lines_total} invalid JSONL line(s) skipped");
+        if job.skipped_lines > 0 {
+            eprintln!("paratopic: {} invalid JSONL line(s) skipped", job.skipped_lines);
         }
     }
     Ok(())
+}
+
+impl Job<'_> {
+    fn note(&self, message: String) {
+        self.progress.suspend(|| eprintln!("paratopic: {message}"));
+    }
+
+    /// Small files, each read whole, in parallel.
+    fn whole_files(&mut self, sources: &[&Source]) -> Result<()> {
+        if sources.is_empty() {
+            return Ok(());
+        }
+        let ctx = self.ctx;
+        let parsed: Vec<Result<Parsed>> = sources.par_iter().map(|s| ctx.parse_whole(s)).collect();
+        let mut units = Vec::with_capacity(sources.len());
+        for (source, parsed) in sources.iter().zip(parsed) {
+            let items = self.fix(source, parsed?, &mut Carry::default())?;
+            units.push((*source, items));
+        }
+        let scored: Vec<Result<Scored>> = units.par_iter().map(|(s, items)| ctx.score(s.id(), items)).collect();
+        for ((source, items), scored) in units.iter().zip(scored) {
+            let scored = scored?;
+            if items.is_some() {
+                self.out.write_all(&scored.bytes)?;
+                self.summary.push((source.id().to_owned(), scored.counts));
+            }
+            self.file_done(source);
+        }
+        Ok(())
+    }
+
+    fn file_done(&mut self, source: &Source) {
+        self.files_done += 1;
+        self.progress.inc(source.size());
+        self.progress.set_message(format!("{}/{} files", self.files_done, self.files_total));
+    }
+
+    /// Applies what depends on order: paragraph numbers, the carried section, JSONL ids and
+    /// line numbers, skipped lines. `None` when the unit is skipped.
+    fn fix(&mut self, source: &Source, parsed: Parsed, carry: &mut Carry) -> Result<Option<Vec<Item>>> {
+        match parsed {
+            Parsed::Skipped(why) => {
+                self.note(format!("warning: skipping {why}"));
+                self.skipped_files += 1;
+                Ok(None)
+            }
+            Parsed::Text { paragraphs, notes } => {
+                for n in notes {
+                    self.note(n);
+                }
+                let mut items = Vec::with_capacity(paragraphs.len());
+                for mut p in paragraphs {
+                    if p.kind == paratopic_ingest::Kind::Heading {
+                        carry.section = Some(p.text.clone());
+                    } else if p.section.is_none() {
+                        p.section.clone_from(&carry.section);
+                    }
+                    items.push(Item {
+                        id: None,
+                        paragraph: carry.paragraphs + p.index,
+                        start: p.start,
+                        end: p.end,
+                        kind: p.kind.as_str(),
+                        section: p.section,
+                        text: p.text,
+                    });
+                }
+                carry.paragraphs += items.len();
+                Ok(Some(items))
+            }
+            Parsed::Jsonl(lines) => {
+                let name = source.name();
+                let mut items = Vec::with_capacity(lines.len());
+                for line in lines {
+                    let checked = match line {
+                        Ok(r) => {
+                            let n = carry.jsonl_lines + r.line;
+                            match carry.ids.insert(r.id.clone(), n) {
+                                Some(first) => Err(format!("{name}:{n}: duplicate id {:?} (first on line {first})", r.id)),
+                                None => Ok(r),
+                            }
+                        }
+                        Err((line, why)) => Err(format!("{name}:{}: {why}", carry.jsonl_lines + line)),
+                    };
+                    let r = match checked {
+                        Ok(r) => r,
+                        Err(e) if self.ctx.opts.skip_invalid => {
+                            self.note(format!("warning: skipping {e}"));
+                            self.skipped_lines += 1;
+                            continue;
+                        }
+                        Err(e) => bail!("{e}"),
+                    };
+                    items.push(Item {
+                        id: Some(r.id),
+                        paragraph: carry.paragraphs,
+                        start: r.start,
+                        end: r.end,
+                        kind: "body",
+                        section: None,
+                        text: r.text,
+                    });
+                    carry.paragraphs += 1;
+                }
+                Ok(Some(items))
+            }
+        }
+    }
+
+    /// A large file in pieces: read in order, cut where no paragraph spans the cut, parsed
+    /// and scored in parallel, written in order.
+    fn streamed_file(&mut self, source: &Source) -> Result<()> {
+        let Some(path) = source.path() else { unreachable!("stdin is read whole") };
+        if !self.ctx.opts.jsonl_input && !is_utf8_file(path)? {
+            // Legacy encodings are detected over the whole text: read it whole.
+            return self.whole_files(&[source]);
+        }
+        let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;
+        let mut pending: Vec<u8> = Vec::with_capacity(2 * PIECE_BYTES);
+        let mut offset = 0usize;
+        let mut at_eof = false;
+        let mut layout = None;
+        let mut carry = Carry::default();
+        let mut lines_before = 0;
+        let pieces_per_round = 2 * rayon::current_num_threads();
+        let mut summary = vec![0; self.ctx.model.labels().len()];
+        if self.ctx.opts.verbose && !self.ctx.opts.jsonl_input {
+            self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
+        }
+        while !(at_eof && pending.is_empty()) {
+            check_interrupt()?;
+            // Read the next round of pieces.
+            // (file offset, number of its first line, text)
+            let mut pieces: Vec<(usize, usize, String)> = Vec::with_capacity(pieces_per_round);
+            while pieces.len() < pieces_per_round && !(at_eof && pending.is_empty()) {
+                if !at_eof && pending.len() < PIECE_BYTES {
+                    let want = (PIECE_BYTES - pending.len()) as u64;
+                    let n = (&mut file).take(want).read_to_end(&mut pending).with_context(|| format!("{}", path.display()))?;
+                    at_eof = n == 0;
+                    if !at_eof {
+                        continue;
+                    }
+                }
+                let start = if offset == 0 && pending.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+                let layout = *layout.get_or_insert_with(|| {
+                    if self.ctx.opts.jsonl_input {
+                        Layout::LinePerParagraph
+                    } else {
+                        Layout::detect(&String::from_utf8_lossy(&pending[start..]))
+                    }
+                });
+                let cut = if at_eof { pending.len() } else { start + safe_cut(&pending[start..], layout) };
+                let rest = pending.split_off(cut);
+                let piece = std::mem::replace(&mut pending, rest);
+                let text = String::from_utf8(piece[start..].to_vec()).map_err(|e| {
+                    anyhow::anyhow!("{}: not valid UTF-8 at byte {}", path.display(), offset + start + e.utf8_error().valid_up_to())
+                })?;
+                let first_line = lines_before + 1;
+                lines_before += text.bytes().filter(|&b| b == b'\n').count();
+                pieces.push((offset + start, first_line, text));
+                offset += piece.len();
+            }
+            let layout = layout.unwrap_or(Layout::LinePerParagraph);
+            let name = source.name();
+            let ctx = self.ctx;
+            let parsed: Vec<Result<Parsed>> = pieces
+                .par_iter()
+                .map(|(base, first_line, text)| -> Result<Parsed> {
+                    if ctx.opts.jsonl_input {
+                        let mut lines = parse_jsonl(&name, text.as_bytes(), *first_line)?;
+                        for r in lines.iter_mut().flatten() {
+                            r.start += base;
+                            r.end += base;
+                        }
+                        return Ok(Parsed::Jsonl(lines));
+                    }
+                    let doc = Document::from_text(source.id(), text.clone());
+                    let mut paragraphs = segment_with(&doc, layout);
+                    for p in &mut paragraphs {
+                        p.start += base;
+                        p.end += base;
+                    }
+                    Ok(Parsed::Text { paragraphs, notes: Vec::new() })
+                })
+                .collect();
+            let mut units = Vec::with_capacity(pieces.len());
+            for ((_, first_line, text), parsed) in pieces.iter().zip(parsed) {
+                carry.jsonl_lines = first_line - 1;
+                let items = self.fix(source, parsed?, &mut carry)?;
+                units.push((items, text.len()));
+            }
+            drop(pieces);
+            let scored: Vec<Result<Scored>> = units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
+            for ((_, len), scored) in units.iter().zip(scored) {
+                let scored = scored?;
+                self.out.write_all(&scored.bytes)?;
+                summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
+                self.progress.inc(*len as u64);
+            }
+        }
+        self.summary.push((source.id().to_owned(), summary));
+        self.files_done += 1;
+        self.progress.set_message(format!("{}/{} files", self.files_done, self.files_total));
+        Ok(())
+    }
+}
+
+impl Ctx<'_> {
+    fn parse_whole(&self, source: &Source) -> Result<Parsed> {
+        let bytes = match source.read_bytes() {
+            Ok(bytes) => bytes,
+            Err(e) => return skip_or_fail(source, e),
+        };
+        if self.opts.jsonl_input {
+            return Ok(Parsed::Jsonl(parse_jsonl(&source.name(), &bytes, 1)?));
+        }
+        let doc = match source.decode(&bytes) {
+            Ok(doc) => doc,
+            Err(e @ IngestError::Binary { .. }) => return Ok(Parsed::Skipped(e.to_string())),
+            Err(e) => return skip_or_fail(source, e),
+        };
+        drop(bytes);
+        let mut notes = Vec::new();
+        if self.opts.verbose {
+            notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));
+        }
+        let layout = Layout::detect(&doc.text);
+        Ok(Parsed::Text { paragraphs: segment_with(&doc, layout), notes })
+    }
+
+    /// Labels and serializes the items of one unit.
+    fn score(&self, doc: &str, items: &Option<Vec<Item>>) -> Result<Scored> {
+        let labels = self.model.labels();
+        let mut counts = vec![0; labels.len()];
+        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts }) };
+        let mut records = Vec::with_capacity(items.len());
+        for item in items {
+            check_interrupt()?;
+            let v = self.model.vectorize(&item.text, item.section.as_deref());
+            let p = self.model.score(&v);
+            counts[p.label] += 1;
+            records.push(Record {
+                doc,
+                id: item.id.as_deref(),
+                paragraph: item.paragraph,
+                start: item.start,
+                end: item.end,
+                kind: item.kind,
+                section: item.section.as_deref(),
+                text: &item.text,
+                label: &labels[p.label],
+                confidence: p.probabilities[p.label],
+                explain: (self.opts.explain > 0).then(|| self.model.explain(&v, p.label, self.opts.explain)),
+                scores: Scores { labels, values: p.probabilities },
+            });
+        }
+        Ok(Scored { bytes: output::serialize(self.opts.format, &records)?, counts })
+    }
+
+}
+
+/// Whether a file is UTF-8 throughout (read once, in blocks, from the page cache).
+fn is_utf8_file(path: &std::path::Path) -> Result<bool> {
+    let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;
+    let mut buf = vec![0u8; PIECE_BYTES];
+    let mut carried = 0;
+    let mut first = true;
+    loop {
+        let n = file.read(&mut buf[carried..]).with_context(|| format!("{}", path.display()))?;
+        let end = carried + n;
+        if first && (buf[..end].starts_with(b"\xff\xfe") || buf[..end].starts_with(b"\xfe\xff")) {
+            return Ok(false);
+        }
+        first = false;
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => carried = 0,
+            Err(e) if e.error_len().is_none() && n > 0 => {
+                // A character cut at the block end: keep its bytes for the next block.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..end, 0);
+                carried = end - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+        if n == 0 {
+            return Ok(carried == 0);
+        }
+    }
+}
+
+/// Where a piece of a streamed file may end: after the last line break before which no
+/// paragraph can continue (a blank line for wrapped prose, a line before an indented one for
+/// PDF text, any line for one paragraph per line), else after the last line break, else
+/// after the last space (a runaway line), else anywhere on a character boundary.
+fn safe_cut(bytes: &[u8], layout: Layout) -> usize {
+    let search = &bytes[..bytes.len().min(PIECE_BYTES)];
+    let after_last = |pred: &dyn Fn(usize) -> bool| (1..search.len()).rev().find(|&i| pred(i)).map(|i| i + 1);
+    let newline = |i: usize| search[i] == b'\n';
+    let structural = match layout {
+        Layout::LinePerParagraph => None,
+        Layout::Wrapped => after_last(&|i| newline(i) && i >= 1 && (search[i - 1] == b'\n' || search[i - 1] == b'\r' && i >= 2 && search[i - 2] == b'\n')),
+        Layout::Indented => after_last(&|i| {
+            newline(i) && search.get(i + 1) == Some(&b' ') && search.get(i + 2..i + 5).is_some_and(|s| s.iter().any(|&b| b != b' '))
+        }),
+    };
+    structural
+        .or_else(|| after_last(&newline))
+        .or_else(|| after_last(&|i| search[i] == b' '))
+        .unwrap_or_else(|| {
+            let mut cut = search.len();
+            while cut > 0 && (bytes[cut] & 0xc0) == 0x80 {
+                cut -= 1;
+            }
+            cut.max(1)
+        })
+}
+
+/// A failure that skips the source when a folder walk found it, and stops the job when the
+/// user named it.
+fn skip_or_fail(source: &Source, err: impl Into<anyhow::Error>) -> Result<Parsed> {
+    let err = err.into();
+    if source.in_folder() {
+        Ok(Parsed::Skipped(format!("{err:#}")))
+    } else {
+        Err(err)
+    }
 }
 
 fn refuse_overwriting_an_input(out: &std::path::Path, sources: &[Source]) -> Result<()> {
@@ -180,114 +531,29 @@ fn refuse_overwriting_an_input(out: &std::path::Path, sources: &[Source]) -> Res
     Ok(())
 }
 
-/// A failure that skips the source when a folder walk found it, and stops the job when the
-/// user named it.
-fn skip_or_fail(source: &Source, err: impl Into<anyhow::Error>) -> Result<Outcome> {
-    let err = err.into();
-    if source.in_folder() {
-        Ok(Outcome::Skipped(format!("{err:#}")))
-    } else {
-        Err(err)
-    }
-}
-
-fn label_source(model: &Model, source: &Source, opts: &ClassifyOptions) -> Result<Outcome> {
-    let bytes = match source.read_bytes() {
-        Ok(bytes) => bytes,
-        Err(e) => return skip_or_fail(source, e),
-    };
-    let label = |text: &str, section: Option<&str>| {
-        let v = model.vectorize(text, section);
-        let p = model.score(&v);
-        let explain = (opts.explain > 0).then(|| model.explain(&v, p.label, opts.explain));
-        (p, explain)
-    };
-    let mut notes = Vec::new();
-    if opts.jsonl_input {
-        let mut records = Vec::new();
-        let mut skipped_lines = 0;
-        for (index, parsed) in parse_jsonl(&source.name(), &bytes)?.into_iter().enumerate() {
-            check_interrupt()?;
-            let r = match parsed {
-                Ok(r) => r,
-                Err(e) if opts.skip_invalid => {
-                    notes.push(format!("warning: skipping {e}"));
-                    skipped_lines += 1;
-                    continue;
-                }
-                Err(e) => bail!("{e}"),
-            };
-            let (p, explain) = label(&r.text, None);
-            records.push(OwnedRecord {
-                explain,
-                id: Some(r.id),
-                paragraph: index,
-                start: r.start,
-                end: r.end,
-                kind: "body",
-                section: None,
-                text: r.text,
-                label: p.label,
-                probabilities: p.probabilities,
-            });
-        }
-        return Ok(Outcome::Labeled { records, notes, skipped_lines });
-    }
-    let doc = match source.decode(&bytes) {
-        Ok(doc) => doc,
-        Err(e @ IngestError::Binary { .. }) => return Ok(Outcome::Skipped(e.to_string())),
-        Err(e) => return skip_or_fail(source, e),
-    };
-    drop(bytes);
-    if opts.verbose {
-        notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));
-    }
-    let mut records = Vec::new();
-    for para in segment(&doc) {
-        check_interrupt()?;
-        let (p, explain) = label(&para.text, para.section.as_deref());
-        records.push(OwnedRecord {
-            explain,
-            id: None,
-            paragraph: para.index,
-            start: para.start,
-            end: para.end,
-            kind: para.kind.as_str(),
-            section: para.section,
-            text: para.text,
-            label: p.label,
-            probabilities: p.probabilities,
-        });
-    }
-    Ok(Outcome::Labeled { records, notes, skipped_lines: 0 })
-}
-
 /// Paragraphs per topic per document, as a table on stderr.
 fn print_summary(labels: &[String], summary: &[(String, Vec<usize>)]) {
     let width = summary.iter().map(|(d, _)| d.chars().count()).max().unwrap_or(8).max(8);
-    let mut totals = vec![0; labels.len()];
-    let mut out = String::new();
-    out.push_str(&format!("{:<width$}", "document"));
+    let column = |l: &String| l.len().max(5);
+    let mut out = format!("{:<width$}", "document");
     for l in labels {
-        out.push_str(&format!(" {:>w$}", l, w = l.len().max(5)));
+        out.push_str(&format!(" {:>w$}", l, w = column(l)));
     }
     out.push_str("  total\n");
-    let mut by_doc: BTreeMap<usize, ()> = BTreeMap::new();
-    for (i, (doc, counts)) in summary.iter().enumerate() {
-        by_doc.insert(i, ());
-        out.push_str(&format!("{doc:<width$}"));
-        for (j, (l, c)) in labels.iter().zip(counts).enumerate() {
-            totals[j] += c;
-            out.push_str(&format!(" {:>w$}", c, w = l.len().max(5)));
+    let mut totals = vec![0; labels.len()];
+    let mut row = |name: &str, counts: &[usize]| {
+        out.push_str(&format!("{name:<width$}"));
+        for (l, c) in labels.iter().zip(counts) {
+            out.push_str(&format!(" {:>w$}", c, w = column(l)));
         }
         out.push_str(&format!("  {:>5}\n", counts.iter().sum::<usize>()));
+    };
+    for (doc, counts) in summary {
+        row(doc, counts);
+        totals.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
     }
     if summary.len() > 1 {
-        out.push_str(&format!("{:<width$}", "all"));
-        for (l, c) in labels.iter().zip(&totals) {
-            out.push_str(&format!(" {:>w$}", c, w = l.len().max(5)));
-        }
-        out.push_str(&format!("  {:>5}\n", totals.iter().sum::<usize>()));
+        row("all", &totals);
     }
     eprint!("{out}");
 }

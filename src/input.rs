@@ -147,21 +147,23 @@ struct JsonlParagraph {
     text: Option<serde_json::Value>,
 }
 
-/// A paragraph read from JSONL input, with the byte span of its line.
+/// A paragraph read from JSONL input: its line number (from 1, within the text parsed) and
+/// the byte span of its line.
 #[derive(Debug)]
 pub struct JsonlRecord {
+    pub line: usize,
     pub id: String,
     pub text: String,
     pub start: usize,
     pub end: usize,
 }
 
-/// Parses JSONL paragraphs line by line: each non-blank line gives a record or the reason it
-/// is invalid (`name:line: …`). Ids must be unique (a missing id is the line number).
-pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Vec<Result<JsonlRecord, String>>> {
+/// Parses JSONL paragraphs line by line: each non-blank line gives a record or, with its line
+/// number, the reason it is invalid. A missing id becomes the line number (offset by
+/// `first_line - 1`, for pieces of a larger file).
+pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Result<JsonlRecord, (usize, String)>>> {
     let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
     let mut out = Vec::new();
-    let mut seen = std::collections::HashMap::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let n = i + 1;
@@ -179,16 +181,13 @@ pub fn parse_jsonl(name: &str, bytes: &[u8]) -> Result<Vec<Result<JsonlRecord, S
                 None => return Err("missing \"text\"".to_owned()),
             };
             let id = match r.id {
-                None => n.to_string(),
+                None => (first_line - 1 + n).to_string(),
                 Some(serde_json::Value::String(s)) => s,
                 Some(other) => other.to_string(),
             };
-            if let Some(first) = seen.insert(id.clone(), n) {
-                return Err(format!("duplicate id {id:?} (first on line {first})"));
-            }
-            Ok(JsonlRecord { id, text, start, end: start + content.len() })
+            Ok(JsonlRecord { line: n, id, text, start, end: start + content.len() })
         })();
-        out.push(record.map_err(|e| format!("{name}:{n}: {e}")));
+        out.push(record.map_err(|e| (n, e)));
     }
     Ok(out)
 }

@@ -1,6 +1,5 @@
 //! Output records and their writers (JSONL, CSV), and atomic output files.
 
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -21,13 +20,13 @@ pub enum Format {
 pub struct Record<'a> {
     pub doc: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
     pub paragraph: usize,
     pub start: usize,
     pub end: usize,
     pub kind: &'static str,
-    pub section: Option<String>,
-    pub text: String,
+    pub section: Option<&'a str>,
+    pub text: &'a str,
     pub label: &'a str,
     #[serde(serialize_with = "rounded")]
     pub confidence: f64,
@@ -62,62 +61,55 @@ fn rounded<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round(*v))
 }
 
-/// Writes records in one format to one destination.
-pub enum RecordWriter {
-    Jsonl(BufWriter<Box<dyn Write>>),
-    Csv(csv::Writer<Box<dyn Write>>),
+/// What an output starts with: the CSV header line (nothing for JSONL).
+pub fn header(format: Format, labels: &[String]) -> Result<Vec<u8>> {
+    match format {
+        Format::Jsonl => Ok(Vec::new()),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut header: Vec<String> = ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+            header.extend(labels.iter().map(|l| format!("score_{l}")));
+            w.write_record(&header)?;
+            Ok(w.into_inner().map_err(|e| e.into_error())?)
+        }
+    }
 }
 
-impl RecordWriter {
-    pub fn new(format: Format, out: Box<dyn Write>, labels: &[String]) -> Result<Self> {
-        Ok(match format {
-            Format::Jsonl => RecordWriter::Jsonl(BufWriter::with_capacity(1 << 16, out)),
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(out);
-                let mut header: Vec<String> =
-                    ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
-                        .iter()
-                        .map(|s| (*s).to_owned())
-                        .collect();
-                header.extend(labels.iter().map(|l| format!("score_{l}")));
-                w.write_record(&header)?;
-                RecordWriter::Csv(w)
+/// Serializes records (without a header).
+pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
+    let size: usize = records.iter().map(|r| r.text.len() + 200).sum();
+    match format {
+        Format::Jsonl => {
+            let mut out = Vec::with_capacity(size);
+            for r in records {
+                serde_json::to_writer(&mut out, r)?;
+                out.push(b'\n');
             }
-        })
-    }
-
-    pub fn write(&mut self, r: &Record<'_>) -> Result<()> {
-        match self {
-            RecordWriter::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, r)?;
-                w.write_all(b"\n")?;
-            }
-            RecordWriter::Csv(w) => {
+            Ok(out)
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(size));
+            for r in records {
                 let mut row = vec![
                     r.doc.to_owned(),
-                    r.id.clone().unwrap_or_default(),
+                    r.id.unwrap_or_default().to_owned(),
                     r.paragraph.to_string(),
                     r.start.to_string(),
                     r.end.to_string(),
                     r.kind.to_owned(),
-                    r.section.clone().unwrap_or_default(),
-                    r.text.clone(),
+                    r.section.unwrap_or_default().to_owned(),
+                    r.text.to_owned(),
                     r.label.to_owned(),
                     round(r.confidence).to_string(),
                 ];
                 row.extend(r.scores.values.iter().map(|v| round(*v).to_string()));
                 w.write_record(&row)?;
             }
+            Ok(w.into_inner().map_err(|e| e.into_error())?)
         }
-        Ok(())
-    }
-
-    pub fn finish(self) -> Result<()> {
-        match self {
-            RecordWriter::Jsonl(mut w) => w.flush()?,
-            RecordWriter::Csv(mut w) => w.flush()?,
-        }
-        Ok(())
     }
 }
 

@@ -1,11 +1,14 @@
 //! The trained model: a compact sparse scorer with a fixed label order, numerically stable
 //! probabilities, and a checksummed file format.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use paratopic_features::{SparseVector, Vocabulary};
 use paratopic_ingest::Tokenizer;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -47,9 +50,25 @@ impl Prediction {
     }
 }
 
-/// A trained multinomial Naive Bayes topic model.
+/// Distinguishes models in the per-thread word cache.
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Words repeat: each thread remembers, for the model it last used, which feature (if any)
+/// every word it has seen maps to, so lowercasing, stop words, stemming and the vocabulary
+/// lookup run once per distinct word, not once per token.
+type WordCache = (u64, FxHashMap<Box<str>, Option<u32>>);
+
+thread_local! {
+    static WORD_CACHE: RefCell<WordCache> = RefCell::new((0, FxHashMap::default()));
+}
+
+/// The cache is emptied when it holds this many words, so its memory stays bounded.
+const WORD_CACHE_LIMIT: usize = 1 << 18;
+
+/// A trained Naive Bayes topic model.
 #[derive(Debug)]
 pub struct Model {
+    id: u64,
     data: ModelData,
     /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c.
     weights: Vec<f64>,
@@ -117,7 +136,7 @@ impl Model {
             return Err(invalid("a class prior is not finite".into()));
         }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
-        Ok(Self { data, weights, tokenizer })
+        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer })
     }
 
     /// The labels, in score order.
@@ -163,9 +182,27 @@ impl Model {
         let mut vector = if config.bigrams || config.section_features || config.char_ngrams[1] > 0 {
             self.data.vocabulary.vectorize(featurize(&self.tokenizer, config, text, section))
         } else {
-            // The common case without intermediate token lists.
+            // The common case: words straight to feature ids through the per-thread cache.
             let mut ids = Vec::new();
-            self.tokenizer.for_each_token(text, |t| ids.extend(self.data.vocabulary.id(t)));
+            WORD_CACHE.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                let (owner, words) = &mut *cache;
+                if *owner != self.id || words.len() >= WORD_CACHE_LIMIT {
+                    *owner = self.id;
+                    words.clear();
+                }
+                self.tokenizer.for_each_word(text, |word| {
+                    let id = match words.get(word) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t));
+                            words.insert(word.into(), id);
+                            id
+                        }
+                    };
+                    ids.extend(id);
+                });
+            });
             SparseVector::from_ids(&mut ids)
         };
         config.weighting.apply(&mut vector, self.data.idf.as_deref());

@@ -1,7 +1,10 @@
 //! Turning the raw text of a paragraph into clean text: line joins with de-hyphenation,
 //! Markdown markup and footnote marks removed, whitespace collapsed, Unicode NFC.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
 
 /// Words after a line-final hyphen that show a suspended hyphen
 /// (`Informations- und Kommunikationstechnologien`), which must stay.
@@ -48,8 +51,12 @@ fn ends_with_broken_word(text: &str) -> bool {
 /// footnote marks go, citation markers such as `[12]` go (unless `keep_citations`, for
 /// reference lists), control characters go, whitespace collapses, and the result is NFC.
 pub fn clean_text(raw: &str, keep_citations: bool) -> String {
+    if is_clean(raw.as_bytes()) {
+        return raw.trim_matches(' ').to_owned();
+    }
     let text = nfc(raw);
-    let text = strip_markdown_links(&text);
+    let text = if text.contains("](") { Cow::Owned(strip_markdown_links(&text)) } else { text };
+    let mut removed_citation = false;
     let mut out = String::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     let mut pending_space = false;
@@ -58,7 +65,7 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        if c == '*' {
+        if c == '*' || c == '\u{feff}' {
             continue;
         }
         if is_superscript_digit(c) && !out.is_empty() && !pending_space {
@@ -70,6 +77,7 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
                 for _ in 1..len {
                     chars.next();
                 }
+                removed_citation = true;
                 continue;
             }
         }
@@ -79,14 +87,57 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
         }
         out.push(c);
     }
-    // A removed citation before a closing period leaves "Wort ." behind.
-    out.replace(" .", ".").replace(" ,", ",")
+    if removed_citation {
+        // A removed citation before a closing period leaves "Wort ." behind.
+        out = out.replace(" .", ".").replace(" ,", ",");
+    }
+    out
 }
 
-fn nfc(text: &str) -> String {
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_owned(),
-        _ => text.nfc().collect(),
+/// True when cleaning would only trim spaces: no markup, marks, controls or unusual spaces,
+/// no double spaces, and NFC (checked only for non-ASCII text). A byte scan, so that the
+/// common case costs little.
+fn is_clean(bytes: &[u8]) -> bool {
+    let mut previous = 0u8;
+    let mut ascii = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        let suspicious = match b {
+            b' ' => previous == b' ',
+            0x00..=0x1f | 0x7f | b'*' | b'[' => true,
+            // U+0080–U+00BF: C1 controls, no-break space, superscripts ¹ ² ³.
+            0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0xa0 | 0xb2 | 0xb3 | 0xb9)),
+            // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (spaces), U+2070–U+2079
+            // (superscripts); U+1680 and U+3000 below.
+            0xe2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f | 0xb0..=0xb9))
+            ),
+            0xe1 => bytes.get(i + 1) == Some(&0x9a),
+            0xe3 => bytes.get(i + 1) == Some(&0x80),
+            0xef => bytes.get(i + 1) == Some(&0xbb),
+            _ => false,
+        };
+        if suspicious {
+            return false;
+        }
+        ascii &= b < 0x80;
+        previous = b;
+    }
+    ascii || std::str::from_utf8(bytes).is_ok_and(is_nfc_fast)
+}
+
+/// NFC quick check that skips the characters below U+0300: they are all NFC and have
+/// canonical combining class 0, so leaving them out can only turn a "yes" into a "maybe"
+/// (and so into a full normalization), never the reverse.
+pub(crate) fn is_nfc_fast(text: &str) -> bool {
+    matches!(is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')), IsNormalized::Yes)
+}
+
+fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc_fast(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
     }
 }
 
@@ -165,6 +216,12 @@ mod tests {
             ("Fo\u{308}rderung", "Förderung"),
             ("[*aufgrund des Berichts*]", "[aufgrund des Berichts]"),
             ("Text [ohne Ende", "Text [ohne Ende"),
+            ("  sauber und einfach ", "sauber und einfach"),
+            ("Förderung – „KI“ 2025", "Förderung – „KI“ 2025"),
+            ("zwei\u{2003}Leerzeichen\u{3000}hier", "zwei Leerzeichen hier"),
+            ("Ende\u{feff}", "Ende"),
+            ("Gedankenstrich – und „Anführung“ … bleiben", "Gedankenstrich – und „Anführung“ … bleiben"),
+            ("Fußnote⁴ weg", "Fußnote weg"),
         ];
         for (raw, want) in cases {
             assert_eq!(clean_text(raw, false), want, "{raw:?}");

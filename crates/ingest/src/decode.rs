@@ -179,6 +179,15 @@ mod tests {
         assert_eq!(decode(b"\x81\x8d\x8f\x90\x9d\x81\x8d"), Err(Undecodable::UnknownEncoding));
     }
 
+    /// Found by fuzzing (decode_segment): a UTF-16 BOM, then an odd number of bytes.
+    #[test]
+    fn odd_utf16_tail_keeps_spans_in_the_file() {
+        let bytes = b"\xff\xfeA\x00B";
+        let doc = crate::Document::from_bytes("f", bytes, std::path::Path::new("f")).unwrap();
+        let paragraphs = crate::segment(&doc);
+        assert_eq!((paragraphs[0].start, paragraphs[0].end), (2, 5));
+    }
+
     #[test]
     fn offsets_map_back_to_the_file() {
         let text = "aö€b";

@@ -15,6 +15,8 @@ pub struct Document {
     pub text: String,
     /// How the bytes were decoded.
     pub encoding: Encoding,
+    /// Length of the original file in bytes (spans never pass it).
+    pub source_len: usize,
 }
 
 impl Document {
@@ -22,7 +24,7 @@ impl Document {
     /// `path` names the file in errors.
     pub fn from_bytes(id: impl Into<String>, bytes: &[u8], path: &Path) -> Result<Self, IngestError> {
         match decode(bytes) {
-            Ok((text, encoding)) => Ok(Self { id: id.into(), text, encoding }),
+            Ok((text, encoding)) => Ok(Self { id: id.into(), text, encoding, source_len: bytes.len() }),
             Err(Undecodable::Binary(kind)) => Err(IngestError::Binary { path: path.to_path_buf(), kind }),
             Err(Undecodable::UnknownEncoding) => Err(IngestError::UnknownEncoding { path: path.to_path_buf() }),
         }
@@ -34,7 +36,8 @@ impl Document {
         if bom {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        Self { id: id.into(), text, encoding: Encoding::Utf8 { bom } }
+        let source_len = text.len() + if bom { 3 } else { 0 };
+        Self { id: id.into(), text, encoding: Encoding::Utf8 { bom }, source_len }
     }
 
     /// Reads a document from a file.

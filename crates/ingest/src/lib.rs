@@ -27,5 +27,5 @@ pub use clean::{clean_text, join_lines};
 pub use decode::Encoding;
 pub use document::Document;
 pub use error::IngestError;
-pub use segment::{segment, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
+pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
 pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};

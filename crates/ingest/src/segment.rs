@@ -171,8 +171,14 @@ struct Block<'a> {
 /// every non-blank line lies in one paragraph's span (lines without text, such as `_____`
 /// rules, in the span of the paragraph after them).
 pub fn segment(doc: &Document) -> Vec<Paragraph> {
+    segment_with(doc, Layout::detect(&doc.text))
+}
+
+/// Cuts a document into paragraphs with a known layout (as [`segment`] does after detecting
+/// it). Used on the pieces of a large file, whose layout is detected once on its beginning.
+pub fn segment_with(doc: &Document, layout: Layout) -> Vec<Paragraph> {
     let lines = lines(&doc.text);
-    let blocks = match Layout::detect_lines(&lines) {
+    let blocks = match layout {
         Layout::Indented => indented_blocks(&lines),
         Layout::Wrapped => wrapped_blocks(&lines),
         Layout::LinePerParagraph => lines
@@ -197,15 +203,16 @@ pub fn segment(doc: &Document) -> Vec<Paragraph> {
         if let Some((start, _)) = orphan.take() {
             paragraph.start = start;
         }
-        paragraph.start = offsets.map(paragraph.start);
-        paragraph.end = offsets.map(paragraph.end);
+        // A malformed UTF-16 tail (an odd last byte) decodes to a whole U+FFFD: clamp.
+        paragraph.start = offsets.map(paragraph.start).min(doc.source_len);
+        paragraph.end = offsets.map(paragraph.end).min(doc.source_len);
         if paragraph.kind == Kind::Heading {
             section = Some(paragraph.text.clone());
         }
         paragraphs.push(paragraph);
     }
     if let (Some((_, end)), Some(last)) = (orphan, paragraphs.last_mut()) {
-        last.end = offsets.map(end);
+        last.end = offsets.map(end).min(doc.source_len);
     }
     paragraphs
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 const STOPWORDS_DE: &str = include_str!("stopwords-de.txt");
@@ -71,32 +71,42 @@ impl Tokenizer {
         &self.config
     }
 
-    /// Tokenizes `text`, calling `emit` for every token in order.
-    pub fn for_each_token(&self, text: &str, mut emit: impl FnMut(&str)) {
-        let text: std::borrow::Cow<'_, str> = match is_nfc_quick(text.chars()) {
-            IsNormalized::Yes => text.into(),
-            _ => text.nfc().collect::<String>().into(),
-        };
+    /// Calls `emit` with every word of `text` (NFC) as it stands in the text, before
+    /// lowercasing, stop words and stemming: Unicode (UAX #29) words, with `WSIS+20` kept as one
+    /// word. [`Tokenizer::normalize`] turns a word into its token.
+    pub fn for_each_word(&self, text: &str, mut emit: impl FnMut(&str)) {
+        let text: std::borrow::Cow<'_, str> =
+            if crate::clean::is_nfc_fast(text) { text.into() } else { text.nfc().collect::<String>().into() };
         let mut skip_until = 0;
-        for (start, word) in text.unicode_word_indices() {
+        let mut on_word = |start: usize, word: &str| {
             if start < skip_until {
-                continue;
+                return;
             }
-            // `WSIS+20`: a word glued to `+` and digits stays one token.
+            // `WSIS+20`: a word glued to `+` and digits stays one word.
             let mut end = start + word.len();
-            let rest = &text[end..];
-            if let Some(after_plus) = rest.strip_prefix('+') {
-                let digits = after_plus.chars().take_while(char::is_ascii_digit).count();
+            if let Some(after_plus) = text[end..].strip_prefix('+') {
+                let digits = after_plus.bytes().take_while(u8::is_ascii_digit).count();
                 if digits > 0 && word.chars().any(char::is_alphabetic) {
                     end += 1 + digits;
                     skip_until = end;
                 }
             }
-            let surface = &text[start..end];
-            if let Some(token) = self.normalize(surface) {
-                emit(&token);
+            emit(&text[start..end]);
+        };
+        if !latin_words(&text, &mut on_word) {
+            for (start, word) in text.unicode_word_indices() {
+                on_word(start, word);
             }
         }
+    }
+
+    /// Tokenizes `text`, calling `emit` for every token in order.
+    pub fn for_each_token(&self, text: &str, mut emit: impl FnMut(&str)) {
+        self.for_each_word(text, |word| {
+            if let Some(token) = self.normalize(word) {
+                emit(&token);
+            }
+        });
     }
 
     /// Tokenizes `text` into a vector.
@@ -106,7 +116,9 @@ impl Tokenizer {
         tokens
     }
 
-    fn normalize(&self, surface: &str) -> Option<String> {
+    /// The token of a word (from [`Tokenizer::for_each_word`]), or `None` when the word is
+    /// dropped (a stop word, a number under [`NumberPolicy::Drop`], a single character).
+    pub fn normalize(&self, surface: &str) -> Option<String> {
         let has_alpha = surface.chars().any(char::is_alphabetic);
         if !has_alpha {
             return match self.config.numbers {
@@ -135,6 +147,118 @@ impl Tokenizer {
         }
     }
 }
+
+/// Word-break classes of UAX #29 for the characters [`latin_words`] handles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    /// `:` `·` (MidLetter: joins letters).
+    MidLetter,
+    /// `,` `;` (MidNum: joins digits).
+    MidNum,
+    /// `.` `'` `‘` `’` (MidNumLet and Single_Quote: join letters, and digits).
+    MidNumLet,
+    /// `_` (ExtendNumLet: joins everything word-like).
+    ExtendNumLet,
+    /// Spaces, other punctuation and symbols: always a boundary.
+    Other,
+}
+
+/// The class of `c`, or `None` when `c` is outside the Latin subset handled here.
+fn class(c: char) -> Option<Class> {
+    Some(match c {
+        'a'..='z' | 'A'..='Z' => Class::Letter,
+        '0'..='9' => Class::Digit,
+        ':' | '·' => Class::MidLetter,
+        ',' | ';' => Class::MidNum,
+        '.' | '\'' | '‘' | '’' => Class::MidNumLet,
+        '_' => Class::ExtendNumLet,
+        'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ſ' => Class::Letter,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '!' | '"' | '#' | '$' | '%' | '&' | '(' | ')' | '*' | '+' | '-' | '/' | '<'
+        | '=' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' | '\u{a0}' | '¡'..='©' | '«' | '¬' | '®'..='³' | '´'
+        | '¶' | '¸'..='¹' | '»'..='¿' | '×' | '÷' | '–' | '—' | '“' | '”' | '„' | '…' | '€' => Class::Other,
+        _ => return None,
+    })
+}
+
+/// The UAX #29 words (those with a letter or digit) of Latin-script text, found without the
+/// general Unicode tables: letters and digits join (WB5, WB8–WB10), `_` joins them (WB13a/b),
+/// `:` `·` `.` `'` join letters on both sides (WB6/7), `,` `;` `.` `'` join digits (WB11/12).
+/// Returns `false`, having emitted nothing, when `text` has a character outside that subset;
+/// the caller then uses the full algorithm. A property test proves both agree.
+fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
+    // Check the whole text first, so that nothing is emitted when the fallback is needed.
+    if !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && class(c).is_none()) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    // The class of the character at byte `i` (a char boundary) and its length.
+    let at = |i: usize| -> Option<(Class, usize)> {
+        let b = *bytes.get(i)?;
+        if b < 0x80 {
+            return Some((ASCII_CLASSES[b as usize], 1));
+        }
+        let c = text[i..].chars().next()?;
+        Some((class(c).unwrap_or(Class::Other), c.len_utf8()))
+    };
+    let word_like = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::ExtendNumLet);
+    let mut i = 0;
+    while let Some((first, len)) = at(i) {
+        if !word_like(first) {
+            i += len;
+            continue;
+        }
+        let start = i;
+        let mut alnum = first != Class::ExtendNumLet;
+        let mut prev = first;
+        i += len;
+        while let Some((k, len)) = at(i) {
+            if word_like(k) {
+                alnum |= k != Class::ExtendNumLet;
+                prev = k;
+                i += len;
+                continue;
+            }
+            let next = at(i + len);
+            let joins_letters = prev == Class::Letter
+                && matches!(next, Some((Class::Letter, _)))
+                && matches!(k, Class::MidLetter | Class::MidNumLet);
+            let joins_digits =
+                prev == Class::Digit && matches!(next, Some((Class::Digit, _))) && matches!(k, Class::MidNum | Class::MidNumLet);
+            match next {
+                Some((n, next_len)) if joins_letters || joins_digits => {
+                    prev = n;
+                    i += len + next_len;
+                }
+                _ => break,
+            }
+        }
+        if alnum {
+            emit(start, &text[start..i]);
+        }
+    }
+    true
+}
+
+/// [`class`] of every ASCII character, as a table.
+const ASCII_CLASSES: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'0'..=b'9' => Class::Digit,
+            b':' => Class::MidLetter,
+            b',' | b';' => Class::MidNum,
+            b'.' | b'\'' => Class::MidNumLet,
+            b'_' => Class::ExtendNumLet,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -169,6 +293,27 @@ mod tests {
     #[test]
     fn nfc_before_anything() {
         assert_eq!(tokens("Fo\u{308}rderung"), tokens("Förderung"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+
+        /// The Latin fast path finds exactly the words of the full UAX #29 algorithm.
+        #[test]
+        fn latin_fast_path_is_uax29(text in "[a-zA-ZäöüÄÖÜßéèçñ0-9 .,;:'’‘_·!?()/\\-–„“\"%§€+\u{a0}]{0,60}") {
+            let mut fast = Vec::new();
+            proptest::prop_assert!(latin_words(&text, &mut |i, w: &str| fast.push((i, w.to_owned()))));
+            let full: Vec<(usize, String)> = text.unicode_word_indices().map(|(i, w)| (i, w.to_owned())).collect();
+            proptest::prop_assert_eq!(fast, full);
+        }
+    }
+
+    #[test]
+    fn non_latin_text_takes_the_full_algorithm() {
+        assert!(!latin_words("Привет мир", &mut |_, _| {}));
+        let t = Tokenizer::new(TokenizerConfig { stopwords: false, stemming: false, numbers: NumberPolicy::Keep });
+        assert_eq!(t.tokenize("Привет, мир! 80/16"), ["привет", "мир", "80", "16"]);
+        assert_eq!(t.tokenize("z.B. 1.000,5 don't Cyber:Angriff"), ["z.b", "1.000,5", "don't", "cyber:angriff"]);
     }
 
     #[test]

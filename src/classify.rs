@@ -323,8 +323,8 @@ impl Job<'_> {
         while !(at_eof && pending.is_empty()) {
             check_interrupt()?;
             // Read the next round of pieces.
-            // (file offset, number of its first line, text)
-            let mut pieces: Vec<(usize, usize, String)> = Vec::with_capacity(pieces_per_round);
+            // (file offset, number of its first line, bytes): validated by the workers.
+            let mut pieces: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(pieces_per_round);
             while pieces.len() < pieces_per_round && !(at_eof && pending.is_empty()) {
                 if !at_eof && pending.len() < PIECE_BYTES {
                     let want = (PIECE_BYTES - pending.len()) as u64;
@@ -344,30 +344,32 @@ impl Job<'_> {
                 });
                 let cut = if at_eof { pending.len() } else { start + safe_cut(&pending[start..], layout) };
                 let rest = pending.split_off(cut);
-                let piece = std::mem::replace(&mut pending, rest);
-                let text = String::from_utf8(piece[start..].to_vec()).map_err(|e| {
-                    anyhow::anyhow!("{}: not valid UTF-8 at byte {}", path.display(), offset + start + e.utf8_error().valid_up_to())
-                })?;
+                let mut piece = std::mem::replace(&mut pending, rest);
+                let len = piece.len();
+                piece.drain(..start);
                 let first_line = lines_before + 1;
-                lines_before += text.bytes().filter(|&b| b == b'\n').count();
-                pieces.push((offset + start, first_line, text));
-                offset += piece.len();
+                lines_before += piece.iter().filter(|&&b| b == b'\n').count();
+                pieces.push((offset + start, first_line, piece));
+                offset += len;
             }
             let layout = layout.unwrap_or(Layout::LinePerParagraph);
             let name = source.name();
             let ctx = self.ctx;
+            let piece_lens: Vec<(usize, usize)> = pieces.iter().map(|(_, first, bytes)| (*first, bytes.len())).collect();
             let parsed: Vec<Result<Parsed>> = pieces
-                .par_iter()
-                .map(|(base, first_line, text)| -> Result<Parsed> {
+                .into_par_iter()
+                .map(|(base, first_line, bytes)| -> Result<Parsed> {
+                    let text = String::from_utf8(bytes)
+                        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", base + e.utf8_error().valid_up_to()))?;
                     if ctx.opts.jsonl_input {
-                        let mut lines = parse_jsonl(&name, text.as_bytes(), *first_line)?;
+                        let mut lines = parse_jsonl(&name, text.as_bytes(), first_line)?;
                         for r in lines.iter_mut().flatten() {
                             r.start += base;
                             r.end += base;
                         }
                         return Ok(Parsed::Jsonl(lines));
                     }
-                    let doc = Document::from_text(source.id(), text.clone());
+                    let doc = Document::from_text(source.id(), text);
                     let mut paragraphs = segment_with(&doc, layout);
                     for p in &mut paragraphs {
                         p.start += base;
@@ -376,13 +378,12 @@ impl Job<'_> {
                     Ok(Parsed::Text { paragraphs, notes: Vec::new() })
                 })
                 .collect();
-            let mut units = Vec::with_capacity(pieces.len());
-            for ((_, first_line, text), parsed) in pieces.iter().zip(parsed) {
+            let mut units = Vec::with_capacity(parsed.len());
+            for ((first_line, len), parsed) in piece_lens.into_iter().zip(parsed) {
                 carry.jsonl_lines = first_line - 1;
                 let items = self.fix(source, parsed?, &mut carry)?;
-                units.push((items, text.len()));
+                units.push((items, len));
             }
-            drop(pieces);
             let scored: Vec<Result<Scored>> = units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;

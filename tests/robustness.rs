@@ -245,7 +245,7 @@ fn ctrl_c_leaves_the_previous_output_untouched() {
         std::fs::write(docs.join(format!("{i:04}.txt")), &text).unwrap();
     }
     std::fs::write(dir.path().join("out.jsonl"), "previous results\n").unwrap();
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(["classify", "docs", "-q", "-o", "out.jsonl"])
         .current_dir(dir.path())
         .stderr(Stdio::piped())

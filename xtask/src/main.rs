@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask retrain | help`.
 
+mod bench;
 mod compare;
 mod eval;
 mod retrain;
@@ -20,6 +21,10 @@ tasks:
             leave-one-document-out) and write the figures into models/default.md;
             --check fails instead when a figure is below the committed card;
             --table measures the settings grid into docs/measurements.md
+  bench [--mb N] [--big-mb N]
+            throughput and peak memory of paratopic classify (1 and 2 threads) and train,
+            with scikit-learn and fastText (bench/setup.sh --fasttext) on the same N MB
+            file of news (default 200), and the memory on a --big-mb file (default 1000)
   compare   paratopic and scikit-learn (bench/setup.sh makes its venv) on the gnad folds
             from ../shared/data, side by side; skipped when ../shared is absent
 ";
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
             retrain::run(&corpus, &out)
         }
         Some("compare") => compare::run(&root()),
+        Some("bench") => bench::run(&root(), &args[1..]),
         Some("eval") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
             let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));

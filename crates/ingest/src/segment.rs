@@ -390,7 +390,10 @@ fn finish(block: &Block<'_>, index: usize, section: &Option<String>) -> Option<P
     } else {
         (Kind::Body, false)
     };
-    let joined = join_lines(block.lines.iter().map(|l| l.text));
+    let joined = match &block.lines[..] {
+        [line] => line.text.trim().to_owned(),
+        lines => join_lines(lines.iter().map(|l| l.text)),
+    };
     let joined = match kind {
         Kind::ListItem => joined[list_marker_len(&joined).unwrap_or(0)..].to_owned(),
         Kind::Heading => joined.trim_start_matches('#').to_owned(),

@@ -1,0 +1,205 @@
+//! `cargo xtask bench`: throughput and memory of `paratopic classify` and `train`, side by
+//! side with scikit-learn and fastText on the same files in the same run.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+/// One measured run.
+struct Run {
+    what: String,
+    seconds: f64,
+    bytes: u64,
+    documents: u64,
+    peak_rss_kb: Option<u64>,
+}
+
+/// Runs a command under `/usr/bin/time` (wall time and peak RSS of the process); the
+/// command's stdout is returned.
+fn measure(mut command: Command) -> Result<(f64, Option<u64>, String)> {
+    let time = Path::new("/usr/bin/time");
+    let start = Instant::now();
+    let output = if time.exists() {
+        let program = command.get_program().to_owned();
+        let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
+        Command::new(time).arg("-f").arg("@@rss %M").arg(program).args(args).output()?
+    } else {
+        command.output()?
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        bail!("{:?} failed: {}", command, stderr.lines().last().unwrap_or(""));
+    }
+    let rss = stderr.lines().rev().find_map(|l| l.strip_prefix("@@rss ")).and_then(|v| v.trim().parse().ok());
+    Ok((seconds, rss, String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+/// Writes `size` bytes of text, one document per line, from the gnad articles (or the corpus
+/// paragraphs when ../shared is absent), always the same bytes for the same size.
+fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
+    if path.metadata().is_ok_and(|m| m.len() >= size) {
+        return Ok(std::fs::read_to_string(path.with_extension("lines")).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
+    }
+    let texts: Vec<String> = match crate::eval::gnad(root) {
+        Some((examples, _)) => examples.into_iter().map(|e| e.text).collect(),
+        None => paratopic_corpus::Corpus::load(&root.join("corpus"))?.examples().into_iter().map(|e| e.text).collect(),
+    };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let (mut written, mut lines) = (0u64, 0u64);
+    while written < size {
+        let text = texts[(lines as usize) % texts.len()].replace(['\n', '\r'], " ");
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")?;
+        written += text.len() as u64 + 1;
+        lines += 1;
+    }
+    out.flush()?;
+    std::fs::write(path.with_extension("lines"), lines.to_string())?;
+    Ok(lines)
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<()> {
+    let mb: u64 = args.iter().position(|a| a == "--mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(200);
+    let big_mb: u64 = args.iter().position(|a| a == "--big-mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    eprintln!("building paratopic (release)…");
+    let status = Command::new("cargo").args(["build", "--release", "--quiet", "--bin", "paratopic"]).current_dir(root).status()?;
+    if !status.success() {
+        bail!("cargo build failed");
+    }
+    let paratopic = root.join("target/release/paratopic");
+    let Some((examples, _)) = crate::eval::gnad(root) else {
+        bail!("bench needs ../shared/data/gnad-test.jsonl (the training set of the throughput runs); it is not there");
+    };
+    let train_data = root.join("../shared/data/gnad-test.jsonl");
+    let input = dir.join(format!("news-{mb}mb.txt"));
+    eprintln!("making {} …", input.display());
+    let documents = make_input(root, &input, mb * 1_000_000)?;
+    let bytes = input.metadata()?.len();
+    let model = dir.join("gnad.model");
+    let output = dir.join("out.jsonl");
+    let mut runs: Vec<Run> = Vec::new();
+    let mut push = |what: &str, seconds: f64, bytes: u64, documents: u64, rss: Option<u64>| {
+        eprintln!("  {what}: {seconds:.2} s");
+        runs.push(Run { what: what.into(), seconds, bytes, documents, peak_rss_kb: rss });
+    };
+
+    // Baselines of the machine.
+    let (s, rss, _) = measure(cmd("cat", &[&input]).stdout_null())?;
+    push("cat (page cache)", s, bytes, documents, rss);
+    let (s, rss, _) = measure(cmd("wc", &[Path::new("-w"), &input]))?;
+    push("wc -w (one core)", s, bytes, documents, rss);
+
+    // paratopic.
+    let train_args = [Path::new("train"), Path::new("--data"), &train_data, Path::new("-o"), &model, Path::new("-q")];
+    let (s, rss, _) = measure(cmd(&paratopic, &train_args))?;
+    push(&format!("paratopic train ({} articles)", examples.len()), s, 0, examples.len() as u64, rss);
+    for threads in ["2", "1"] {
+        let args = [
+            Path::new("classify"),
+            &input,
+            Path::new("--model"),
+            &model,
+            Path::new("-q"),
+            Path::new("-o"),
+            &output,
+            Path::new("--threads"),
+            Path::new(threads),
+        ];
+        let (s, rss, _) = measure(cmd(&paratopic, &args))?;
+        push(&format!("paratopic classify, JSONL out, {threads} thread(s)"), s, bytes, documents, rss);
+    }
+
+    // Peers.
+    match peers_python(root) {
+        Ok(python) => {
+            let script = root.join("bench/peers.py");
+            let train_only = measure(cmd(&python, &[&script, Path::new("sklearn-train"), &train_data]));
+            match train_only {
+                Ok((_, rss, out)) => push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, examples.len() as u64, rss),
+                Err(e) => eprintln!("scikit-learn: skipped ({e:#})"),
+            }
+            for (mode, name) in [("sklearn", "scikit-learn CountVectorizer + MultinomialNB predict"), ("fasttext", "fastText predict (1 thread)")] {
+                match measure(cmd(&python, &[&script, Path::new(mode), &train_data, &input])) {
+                    Ok((_, rss, out)) => push(name, json_seconds(&out)?, bytes, documents, rss),
+                    Err(e) => eprintln!("{name}: skipped ({e:#})"),
+                }
+            }
+        }
+        Err(e) => eprintln!("peers: skipped, bench/setup.sh failed ({e:#})"),
+    }
+
+    // Memory on a larger input.
+    if big_mb > 0 {
+        let big = dir.join(format!("news-{big_mb}mb.txt"));
+        eprintln!("making {} …", big.display());
+        let big_docs = make_input(root, &big, big_mb * 1_000_000)?;
+        let big_bytes = big.metadata()?.len();
+        let args = [Path::new("classify"), &big, Path::new("--model"), &model, Path::new("-q"), Path::new("-o"), &output];
+        let (s, rss, _) = measure(cmd(&paratopic, &args))?;
+        push(&format!("paratopic classify {big_mb} MB, 2 threads"), s, big_bytes, big_docs, rss);
+    }
+    let _ = std::fs::remove_file(&output);
+    print_table(&runs);
+    Ok(())
+}
+
+fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&Path]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args);
+    c
+}
+
+trait StdoutNull {
+    fn stdout_null(self) -> Self;
+}
+
+impl StdoutNull for Command {
+    fn stdout_null(mut self) -> Self {
+        self.stdout(std::process::Stdio::null());
+        self
+    }
+}
+
+fn json_seconds(out: &str) -> Result<f64> {
+    let at = out.find("\"seconds\": ").context("no seconds in the peer's output")? + 11;
+    let rest = &out[at..];
+    rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim().parse().context("seconds")
+}
+
+/// The venv python with scikit-learn (and fastText when it builds), made by bench/setup.sh.
+fn peers_python(root: &Path) -> Result<PathBuf> {
+    let out = Command::new("bash").arg(root.join("bench/setup.sh")).arg("--fasttext").output()?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("").trim()))
+}
+
+fn print_table(runs: &[Run]) {
+    let find = |prefix: &str| runs.iter().find(|r| r.what.starts_with(prefix)).map(|r| r.seconds);
+    let ours = find("paratopic classify, JSONL out, 2");
+    println!("\n| what | wall | MB/s | documents/s | peak RSS | paratopic (2 threads) is faster by |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for r in runs {
+        let mbs = if r.bytes > 0 { format!("{:.1}", r.bytes as f64 / 1e6 / r.seconds) } else { String::new() };
+        let docs = format!("{:.0}", r.documents as f64 / r.seconds);
+        let rss = r.peak_rss_kb.map_or("n/a".into(), |kb| format!("{:.1} MB", kb as f64 / 1024.0));
+        let ratio = match (ours, r.bytes > 0 && !r.what.starts_with("paratopic")) {
+            (Some(o), true) => format!("{:.1}×", r.seconds / o),
+            _ => String::new(),
+        };
+        println!("| {} | {:.2} s | {mbs} | {docs} | {rss} | {ratio} |", r.what, r.seconds);
+    }
+    if let (Some(one), Some(two)) = (find("paratopic classify, JSONL out, 1"), ours) {
+        println!("\n1 → 2 threads: {:.2}× speed-up", one / two);
+    }
+    if let (Some(p), Some(s)) = (find("paratopic train"), find("scikit-learn train")) {
+        println!("train: paratopic {p:.3} s (whole process) vs scikit-learn {s:.3} s (vectorize + fit, in-process)");
+    }
+}

@@ -369,7 +369,13 @@ impl Job<'_> {
                         }
                         return Ok(Parsed::Jsonl(lines));
                     }
-                    let doc = Document::from_text(source.id(), text);
+                    // A piece is UTF-8 text as it stands in the file (the BOM was cut off above).
+                    let doc = Document {
+                        id: source.id().to_owned(),
+                        source_len: text.len(),
+                        text,
+                        encoding: paratopic_ingest::Encoding::Utf8 { bom: false },
+                    };
                     let mut paragraphs = segment_with(&doc, layout);
                     for p in &mut paragraphs {
                         p.start += base;

@@ -261,3 +261,33 @@ fn ctrl_c_leaves_the_previous_output_untouched() {
     let left: Vec<PathBuf> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(left.len(), 2, "a temporary file was left behind: {left:?}");
 }
+
+#[test]
+fn large_files_stream_to_the_same_output_as_small_ones() {
+    // Over 4 MiB a file is read in pieces; the records must be those of reading it whole,
+    // for every layout: compare the big file with its parts classified as separate files.
+    let dir = tempfile::tempdir().unwrap();
+    let paragraph = "Die Staaten verurteilen Cyberangriffe auf Krankenhäuser und Netze.";
+    let line_doc: String = (0..70_000).map(|i| format!("{paragraph} Absatz {i}.\n")).collect();
+    let wrapped_doc: String = (0..60_000)
+        .map(|i| format!("Das IGF tagt in Genf und berät über die Zukunft\ndes Internets, Absatz {i}, und alle\nStakeholder sind dabei.\n\n"))
+        .collect();
+    std::fs::write(dir.path().join("lines.txt"), &line_doc).unwrap();
+    std::fs::write(dir.path().join("wrapped.txt"), &wrapped_doc).unwrap();
+    assert!(line_doc.len() > 4 << 20 && wrapped_doc.len() > 4 << 20);
+    for (name, text, per_record) in [("lines.txt", &line_doc, 1), ("wrapped.txt", &wrapped_doc, 3)] {
+        let out = run_on(dir.path(), &["classify", name, "-q", "--threads", "2"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let recs = records(&out);
+        let expected = text.lines().filter(|l| !l.is_empty()).count() / per_record;
+        assert_eq!(recs.len(), expected, "{name}");
+        for (i, r) in recs.iter().enumerate() {
+            assert_eq!(r["paragraph"].as_u64(), Some(i as u64));
+            let (s, e) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+            let joined = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(joined, r["text"].as_str().unwrap(), "{name} paragraph {i}");
+        }
+        let one = run_on(dir.path(), &["classify", name, "-q", "--threads", "1"]);
+        assert_eq!(one.stdout, out.stdout, "{name}: thread count changed the output");
+    }
+}

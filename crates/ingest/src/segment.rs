@@ -152,7 +152,10 @@ impl Layout {
         }
         let wrapped = content.iter().all(|l| l.text.chars().count() <= WRAP_WIDTH);
         let has_consecutive_lines = lines.windows(2).any(|w| !w[0].is_blank() && !w[1].is_blank());
-        if wrapped && has_consecutive_lines {
+        // In wrapped prose most lines end inside a sentence; short lines that each end a
+        // sentence are one paragraph per line.
+        let sentence_ends = content.iter().filter(|l| l.text.trim_end().ends_with(['.', '!', '?', ':', ';'])).count();
+        if wrapped && has_consecutive_lines && sentence_ends * 2 < content.len() {
             Layout::Wrapped
         } else {
             Layout::LinePerParagraph
@@ -432,6 +435,7 @@ mod tests {
         assert_eq!(Layout::detect(" Erster Absatz\n\nweiter\n\n Zweiter\n\n Dritter\n"), Layout::Indented);
         assert_eq!(Layout::detect("Zeile eins\nZeile zwei\n\nNeuer Absatz\n"), Layout::Wrapped);
         assert_eq!(Layout::detect(&format!("{}\n{}\n", "a".repeat(200), "b")), Layout::LinePerParagraph);
+        assert_eq!(Layout::detect("Erster Satz.\nZweiter Satz.\nDritter Satz ohne\nEnde\n"), Layout::LinePerParagraph);
     }
 
     #[test]

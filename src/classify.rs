@@ -348,7 +348,10 @@ impl Job<'_> {
                 let len = piece.len();
                 piece.drain(..start);
                 let first_line = lines_before + 1;
-                lines_before += piece.iter().filter(|&&b| b == b'\n').count();
+                if self.ctx.opts.jsonl_input {
+                    // Only JSONL messages and ids need line numbers.
+                    lines_before += piece.iter().filter(|&&b| b == b'\n').count();
+                }
                 pieces.push((offset + start, first_line, piece));
                 offset += len;
             }

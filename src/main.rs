@@ -376,7 +376,24 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// glibc returns every buffer over 128 KiB to the kernel when it is freed and takes fresh,
+/// zeroed pages for the next one; a streamed file allocates such buffers for every piece, and
+/// the zeroing cost 12% of the main thread (perf). Serving them from the heap instead keeps
+/// memory reused (peak RSS stays flat) and took 2 threads from 2.9 s to 2.3 s on 200 MB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only sets allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

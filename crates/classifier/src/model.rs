@@ -55,11 +55,45 @@ static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Words repeat: each thread remembers, for the model it last used, which feature (if any)
 /// every word it has seen maps to, so lowercasing, stop words, stemming and the vocabulary
-/// lookup run once per distinct word, not once per token.
-type WordCache = (u64, FxHashMap<Box<str>, Option<u32>>);
+/// lookup run once per distinct word, not once per token. Words of up to 15 bytes (most of
+/// them) are keyed by their bytes packed into an integer, so a lookup compares integers.
+#[derive(Default)]
+struct WordCache {
+    model: u64,
+    short: FxHashMap<u128, Option<u32>>,
+    long: FxHashMap<Box<str>, Option<u32>>,
+}
+
+impl WordCache {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+
+    /// The feature of `word`, computed by `compute` the first time.
+    fn get(&mut self, word: &str, compute: impl FnOnce() -> Option<u32>) -> Option<u32> {
+        let bytes = word.as_bytes();
+        if bytes.len() < 16 {
+            let mut packed = [0u8; 16];
+            packed[..bytes.len()].copy_from_slice(bytes);
+            packed[15] = bytes.len() as u8;
+            *self.short.entry(u128::from_le_bytes(packed)).or_insert_with(compute)
+        } else if let Some(&id) = self.long.get(word) {
+            id
+        } else {
+            let id = compute();
+            self.long.insert(word.into(), id);
+            id
+        }
+    }
+}
 
 thread_local! {
-    static WORD_CACHE: RefCell<WordCache> = RefCell::new((0, FxHashMap::default()));
+    static WORD_CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
 /// The cache is emptied when it holds this many words, so its memory stays bounded.
@@ -77,34 +111,22 @@ pub struct Model {
 
 /// The serialized content of a model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct ModelData {
-    labels: Vec<String>,
-    config: TrainConfig,
-    training: TrainingSummary,
-    vocabulary: Vocabulary,
+pub(crate) struct ModelData {
+    pub labels: Vec<String>,
+    pub config: TrainConfig,
+    pub training: TrainingSummary,
+    pub vocabulary: Vocabulary,
     /// Inverse document frequency per term, when the weighting uses it.
-    idf: Option<Vec<f64>>,
+    pub idf: Option<Vec<f64>>,
     /// Score of each label before any term (the log prior for multinomial NB).
-    class_bias: Vec<f64>,
+    pub class_bias: Vec<f64>,
     /// Class-major: `weights[c][f]` (log P(term f | label c) for multinomial NB).
-    weights: Vec<Vec<f64>>,
+    pub weights: Vec<Vec<f64>>,
 }
 
 impl Model {
-    pub(crate) fn new(
-        labels: Vec<String>,
-        config: TrainConfig,
-        training: TrainingSummary,
-        vocabulary: Vocabulary,
-        idf: Option<Vec<f64>>,
-        class_bias: Vec<f64>,
-        weights: Vec<Vec<f64>>,
-    ) -> Result<Self, ClassifierError> {
-        Self::from_data(ModelData { labels, config, training, vocabulary, idf, class_bias, weights })
-            .map_err(|e| ClassifierError::Fit(e.to_string()))
-    }
-
-    fn from_data(data: ModelData) -> Result<Self, ModelFormatError> {
+    /// Checks model data (dimensions, finite weights) and builds the scorer.
+    pub(crate) fn from_data(data: ModelData) -> Result<Self, ModelFormatError> {
         let n_labels = data.labels.len();
         let n_features = data.vocabulary.len();
         let invalid = |what: String| ModelFormatError::Payload(what);
@@ -186,21 +208,12 @@ impl Model {
             let mut ids = Vec::new();
             WORD_CACHE.with(|cache| {
                 let mut cache = cache.borrow_mut();
-                let (owner, words) = &mut *cache;
-                if *owner != self.id || words.len() >= WORD_CACHE_LIMIT {
-                    *owner = self.id;
-                    words.clear();
+                if cache.model != self.id || cache.len() >= WORD_CACHE_LIMIT {
+                    cache.model = self.id;
+                    cache.clear();
                 }
                 self.tokenizer.for_each_word(text, |word| {
-                    let id = match words.get(word) {
-                        Some(&id) => id,
-                        None => {
-                            let id = self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t));
-                            words.insert(word.into(), id);
-                            id
-                        }
-                    };
-                    ids.extend(id);
+                    ids.extend(cache.get(word, || self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t))));
                 });
             });
             SparseVector::from_ids(&mut ids)

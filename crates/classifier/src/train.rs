@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::{Model, TrainingSummary};
+use crate::model::{Model, ModelData, TrainingSummary};
 use crate::ClassifierError;
 
 /// One labeled training paragraph.
@@ -244,7 +244,8 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
         per_label,
         digest: training_digest(examples, labels),
     };
-    Model::new(labels.to_vec(), config.clone(), training, vocabulary, idf, class_bias, weights)
+    let data = ModelData { labels: labels.to_vec(), config: config.clone(), training, vocabulary, idf, class_bias, weights };
+    Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
 }
 
 /// The lexicon as (label index, token) pairs, tokenized like the training text; empty when

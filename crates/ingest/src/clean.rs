@@ -94,43 +94,59 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
     out
 }
 
+/// Bytes that need a closer look in [`is_clean`]: controls, `*`, `[`, spaces (doubles), and
+/// the lead bytes of the multi-byte characters cleaning changes.
+const LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b, 0x00..=0x20 | 0x2a | 0x5b | 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef);
+        b += 1;
+    }
+    t
+};
+
 /// True when cleaning would only trim spaces: no markup, marks, controls or unusual spaces,
-/// no double spaces, and NFC (checked only for non-ASCII text). A byte scan, so that the
-/// common case costs little.
+/// no double spaces, and NFC. A byte scan, so that the common case costs little.
 fn is_clean(bytes: &[u8]) -> bool {
-    let mut previous = 0u8;
-    let mut ascii = true;
     for (i, &b) in bytes.iter().enumerate() {
+        if !LOOK[b as usize] {
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
         let suspicious = match b {
-            b' ' => previous == b' ',
-            0x00..=0x1f | 0x7f | b'*' | b'[' => true,
+            b' ' => next == Some(b' '),
             // U+0080–U+00BF: C1 controls, no-break space, superscripts ¹ ² ³.
-            0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0xa0 | 0xb2 | 0xb3 | 0xb9)),
+            0xc2 => matches!(next, Some(0x80..=0xa0 | 0xb2 | 0xb3 | 0xb9)),
             // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (spaces), U+2070–U+2079
             // (superscripts); U+1680 and U+3000 below.
             0xe2 => matches!(
-                (bytes.get(i + 1), bytes.get(i + 2)),
+                (next, bytes.get(i + 2)),
                 (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f | 0xb0..=0xb9))
             ),
-            0xe1 => bytes.get(i + 1) == Some(&0x9a),
-            0xe3 => bytes.get(i + 1) == Some(&0x80),
-            0xef => bytes.get(i + 1) == Some(&0xbb),
-            _ => false,
+            0xe1 => next == Some(0x9a),
+            0xe3 => next == Some(0x80),
+            0xef => next == Some(0xbb),
+            _ => true,
         };
         if suspicious {
             return false;
         }
-        ascii &= b < 0x80;
-        previous = b;
     }
-    ascii || std::str::from_utf8(bytes).is_ok_and(is_nfc_fast)
+    std::str::from_utf8(bytes).is_ok_and(is_nfc_fast)
 }
 
-/// NFC quick check that skips the characters below U+0300: they are all NFC and have
-/// canonical combining class 0, so leaving them out can only turn a "yes" into a "maybe"
-/// (and so into a full normalization), never the reverse.
+/// NFC quick check that looks only at characters from U+0300 on (found by their UTF-8 lead
+/// byte, 0xCC or more): the others are all NFC with canonical combining class 0, so leaving
+/// them out can only turn a "yes" into a "maybe" (and so into a full normalization), never
+/// the reverse.
 pub(crate) fn is_nfc_fast(text: &str) -> bool {
-    matches!(is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')), IsNormalized::Yes)
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|&b| b >= 0xcc) {
+        return true;
+    }
+    let marks = bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xcc).filter_map(|(i, _)| text[i..].chars().next());
+    matches!(is_nfc_quick(marks), IsNormalized::Yes)
 }
 
 fn nfc(text: &str) -> Cow<'_, str> {

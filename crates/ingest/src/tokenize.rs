@@ -189,10 +189,11 @@ fn class(c: char) -> Option<Class> {
 /// the caller then uses the full algorithm. A property test proves both agree.
 fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
     // Check the whole text first, so that nothing is emitted when the fallback is needed.
-    if !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && class(c).is_none()) {
+    let bytes = text.as_bytes();
+    let outside = bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xc0).any(|(i, _)| text[i..].chars().next().and_then(class).is_none());
+    if outside {
         return false;
     }
-    let bytes = text.as_bytes();
     // The class of the character at byte `i` (a char boundary) and its length.
     let at = |i: usize| -> Option<(Class, usize)> {
         let b = *bytes.get(i)?;

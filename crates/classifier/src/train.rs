@@ -209,8 +209,7 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
     for v in &mut vectors {
         config.weighting.apply(v, idf.as_deref());
     }
-    let fitted = fit_multinomial(&vectors, &targets, labels.len(), vocabulary.len(), config.alpha)?;
-    let learned = extract(&fitted, labels.len(), vocabulary.len())?;
+    let learned = fit_multinomial(&vectors, &targets, labels.len(), vocabulary.len(), config.alpha)?;
     let mut per_label = vec![0; labels.len()];
     for &t in &targets {
         per_label[t] += 1;
@@ -314,31 +313,70 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Fits linfa-bayes `MultinomialNb` on the sufficient statistics of the sparse vectors: one
-/// dense row per label holding the sum of that label's vectors. The term counts, and so the
-/// log-probabilities linfa-bayes computes, are exactly those of a fit on every row, while
-/// memory stays at labels × terms whatever the corpus size, and linfa-bayes's leftover `dbg!`
-/// runs once per label instead of once per label and batch.
+/// Fits linfa-bayes `MultinomialNb` on the sufficient statistics of the sparse vectors and
+/// returns what it learned for every term.
+///
+/// The statistics are the per-label sums of the vectors (one dense row per label), so memory
+/// is labels × terms whatever the corpus size. Terms whose per-label counts are identical
+/// (most rare words) share one column, and one extra "ballast" column per label carries the
+/// smoothing mass of the columns left out, so that linfa-bayes's normalizer
+/// Σ(count + alpha) is that of the full vocabulary and every log-probability is the one a fit
+/// on all rows gives. This matters because linfa-bayes 0.8.1 prints every fitted array through
+/// a leftover `dbg!` (silenced, but each number still costs unbuffered writes): on the gnad
+/// news set 48k terms have 7k distinct count columns.
 pub(crate) fn fit_multinomial(
     vectors: &[SparseVector],
     targets: &[usize],
     n_labels: usize,
     n_features: usize,
     alpha: f64,
-) -> Result<MultinomialNb<f64, usize>, ClassifierError> {
+) -> Result<Learned, ClassifierError> {
     let params: MultinomialNbValidParams<f64, usize> =
         MultinomialNb::params().alpha(alpha).check().map_err(|e| ClassifierError::Fit(e.to_string()))?;
-    let mut sums = Array2::<f64>::zeros((n_labels, n_features));
+    let mut sums = vec![vec![0.0f64; n_features]; n_labels];
     for (v, &t) in vectors.iter().zip(targets) {
-        let mut row = sums.row_mut(t);
         for &(f, x) in v.entries() {
-            row[f as usize] += x;
+            sums[t][f as usize] += x;
         }
     }
-    let dataset = DatasetBase::new(sums, Array1::from_iter(0..n_labels));
-    let _lock = STDERR_GAG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let _silence = gag::Gag::stderr().ok();
-    params.fit_with(None, &dataset).map_err(|e| ClassifierError::Fit(e.to_string()))
+    // Columns with the same counts for every label share one column, numbered in term order.
+    let mut group_of = vec![0usize; n_features];
+    let mut groups: Vec<usize> = Vec::new();
+    let mut seen: std::collections::HashMap<Vec<u64>, usize> = std::collections::HashMap::new();
+    for f in 0..n_features {
+        let key: Vec<u64> = sums.iter().map(|row| row[f].to_bits()).collect();
+        group_of[f] = *seen.entry(key).or_insert_with(|| {
+            groups.push(f);
+            groups.len() - 1
+        });
+    }
+    let n_groups = groups.len();
+    let ballast = n_groups < n_features;
+    let columns = n_groups + usize::from(ballast);
+    let mut records = Array2::<f64>::zeros((n_labels, columns));
+    for (c, row) in sums.iter().enumerate() {
+        for (g, &f) in groups.iter().enumerate() {
+            records[[c, g]] = row[f];
+        }
+        if ballast {
+            // Σ over all terms of (count + alpha), minus what the kept columns add, minus the
+            // alpha linfa-bayes adds to the ballast column itself.
+            let full: f64 = row.iter().map(|x| x + alpha).sum();
+            let kept: f64 = groups.iter().map(|&f| row[f] + alpha).sum();
+            records[[c, n_groups]] = (full - kept - alpha).max(0.0);
+        }
+    }
+    let dataset = DatasetBase::new(records, Array1::from_iter(0..n_labels));
+    let fitted = {
+        let _lock = STDERR_GAG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _silence = gag::Gag::stderr().ok();
+        params.fit_with(None, &dataset).map_err(|e| ClassifierError::Fit(e.to_string()))?
+    };
+    let grouped = extract(&fitted, n_labels, columns)?;
+    let expand = |rows: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        rows.into_iter().map(|row| group_of.iter().map(|&g| row[g]).collect()).collect()
+    };
+    Ok(Learned { feature_log_prob: expand(grouped.feature_log_prob), feature_count: expand(grouped.feature_count) })
 }
 
 /// What linfa-bayes learned, per label in label order.
@@ -347,9 +385,9 @@ pub(crate) struct Learned {
     pub feature_count: Vec<Vec<f64>>,
 }
 
-/// Reads the per-class prior, term counts and log-probabilities out of a fitted linfa-bayes
-/// model (through its serde representation, the only public view of them), in label order.
-pub(crate) fn extract(model: &MultinomialNb<f64, usize>, n_labels: usize, n_features: usize) -> Result<Learned, ClassifierError> {
+/// Reads the per-class term counts and log-probabilities out of a fitted linfa-bayes model
+/// (through its serde representation, the only public view of them), in label order.
+fn extract(model: &MultinomialNb<f64, usize>, n_labels: usize, n_features: usize) -> Result<Learned, ClassifierError> {
     #[derive(Deserialize)]
     struct Fitted {
         class_info: std::collections::HashMap<usize, Histogram>,

@@ -170,6 +170,9 @@ pub struct ModelArgs {
     /// What to do with numbers and dates.
     #[arg(long, value_enum, default_value = "drop")]
     numbers: Numbers,
+    /// Count each term once per paragraph (presence, not frequency).
+    #[arg(long, default_value_t = TrainConfig::default().weighting.binary, action = ArgAction::Set)]
+    binary: bool,
     /// Use 1 + ln(count) instead of the raw count.
     #[arg(long, default_value_t = TrainConfig::default().weighting.sublinear_tf, action = ArgAction::Set)]
     sublinear_tf: bool,
@@ -274,7 +277,7 @@ impl ModelArgs {
                 VariantArg::Complement => Variant::Complement,
                 VariantArg::ComplementNormalized => Variant::ComplementNormalized,
             },
-            weighting: Weighting { sublinear_tf: self.sublinear_tf, idf: self.idf, l2_norm: self.l2_norm },
+            weighting: Weighting { binary: self.binary, sublinear_tf: self.sublinear_tf, idf: self.idf, l2_norm: self.l2_norm },
             bigrams: self.bigrams,
             char_ngrams: self.char_ngrams,
             section_features: self.section_features,

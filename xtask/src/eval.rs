@@ -101,14 +101,14 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         c
     };
     let lex = |w: f64| Lexicon { weight: w, terms: lexicon.terms.clone() };
-    let tfidf = Weighting { sublinear_tf: true, idf: true, l2_norm: true };
+    let tfidf = Weighting { binary: false, sublinear_tf: true, idf: true, l2_norm: true };
     vec![
         ("baseline: multinomial, counts, stop words, stemming, alpha 1".into(), base.clone()),
         ("stop words kept".into(), with(&|c| c.tokenizer.stopwords = false)),
         ("no stemming".into(), with(&|c| c.tokenizer.stemming = false)),
         ("numbers as <num>".into(), with(&|c| c.tokenizer.numbers = NumberPolicy::Placeholder)),
         ("sublinear tf".into(), with(&|c| c.weighting.sublinear_tf = true)),
-        ("tf-idf, L2 norm".into(), with(&|c| c.weighting = Weighting { sublinear_tf: false, idf: true, l2_norm: true })),
+        ("tf-idf, L2 norm".into(), with(&|c| c.weighting = Weighting { binary: false, sublinear_tf: false, idf: true, l2_norm: true })),
         ("sublinear tf-idf, L2 norm".into(), with(&|c| c.weighting = tfidf)),
         ("sublinear tf-idf, L2 norm, alpha 0.01".into(), with(&|c| { c.weighting = tfidf; c.alpha = 0.01 })),
         ("word bigrams".into(), with(&|c| c.bigrams = true)),
@@ -124,6 +124,7 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         ("complement NB".into(), with(&|c| c.variant = Variant::Complement)),
         ("complement NB, weight-normalized".into(), with(&|c| c.variant = Variant::ComplementNormalized)),
         ("complement NB, alpha 0.3".into(), with(&|c| { c.variant = Variant::Complement; c.alpha = 0.3 })),
+        ("complement NB, binary counts (presence)".into(), with(&|c| { c.variant = Variant::Complement; c.weighting.binary = true })),
         ("complement NB, sublinear tf".into(), with(&|c| { c.variant = Variant::Complement; c.weighting.sublinear_tf = true })),
         ("complement NB, lexicon weight 3".into(), with(&|c| { c.variant = Variant::Complement; c.lexicon = lex(3.0) })),
         ("complement NB, no stemming, stop words kept".into(), with(&|c| {

@@ -174,6 +174,9 @@ impl SparseVector {
 /// How raw counts become feature values. Saved in every model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Weighting {
+    /// Count each term once per paragraph (presence instead of frequency).
+    #[serde(default)]
+    pub binary: bool,
     /// Replace a count `n` by `1 + ln n` (sublinear term frequency).
     #[serde(default)]
     pub sublinear_tf: bool,
@@ -189,6 +192,9 @@ impl Weighting {
     /// Applies the weighting to a count vector; `idf` is indexed by feature id and only used
     /// when [`Weighting::idf`] is on.
     pub fn apply(&self, vector: &mut SparseVector, idf: Option<&[f64]>) {
+        if self.binary {
+            vector.map_values(|_| 1.0);
+        }
         if self.sublinear_tf {
             vector.map_values(|n| 1.0 + n.ln());
         }
@@ -286,7 +292,7 @@ mod tests {
     #[test]
     fn weighting_matches_hand_computation() {
         let mut v = SparseVector::from_ids(&mut [0, 0, 0, 1]);
-        let w = Weighting { sublinear_tf: true, idf: true, l2_norm: true };
+        let w = Weighting { binary: false, sublinear_tf: true, idf: true, l2_norm: true };
         w.apply(&mut v, Some(&[1.0, 2.0]));
         // (1 + ln 3) * 1 and 1 * 2, then unit length.
         let (a, b) = (1.0 + 3f64.ln(), 2.0);

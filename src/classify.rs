@@ -303,9 +303,10 @@ impl Job<'_> {
     /// A large file in pieces: read in order, cut where no paragraph spans the cut, parsed
     /// and scored in parallel, written in order.
     fn streamed_file(&mut self, source: &Source) -> Result<()> {
-        let Some(path) = source.path() else { unreachable!("stdin is read whole") };
+        // Standard input has no size and is read whole; so are legacy encodings, which are
+        // detected over the whole text.
+        let Some(path) = source.path() else { return self.whole_files(&[source]) };
         if !self.ctx.opts.jsonl_input && !is_utf8_file(path)? {
-            // Legacy encodings are detected over the whole text: read it whole.
             return self.whole_files(&[source]);
         }
         let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;

@@ -16,7 +16,9 @@
 //! ```
 #![deny(missing_docs)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +40,7 @@ pub enum FeatureError {
 #[serde(try_from = "Vec<String>", into = "Vec<String>")]
 pub struct Vocabulary {
     terms: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
 }
 
 impl Vocabulary {

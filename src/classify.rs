@@ -108,9 +108,49 @@ struct Ctx<'a> {
     opts: &'a ClassifyOptions,
 }
 
+/// Serialized records on their way to the writer thread, in output order. The queue is
+/// bounded, so a slow output holds the workers back instead of filling memory.
+struct Writer {
+    queue: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Writer {
+    fn start(mut out: Box<dyn Write + Send>) -> Self {
+        let (queue, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let thread = std::thread::spawn(move || {
+            for bytes in receive {
+                out.write_all(&bytes)?;
+            }
+            out.flush()
+        });
+        Self { queue: Some(queue), thread: Some(thread) }
+    }
+
+    fn write(&mut self, bytes: Vec<u8>) -> Result<()> {
+        let sent = self.queue.as_ref().is_some_and(|q| q.send(bytes).is_ok());
+        if !sent {
+            // The writer stopped on an error: report it.
+            self.finish()?;
+            bail!("the output writer stopped");
+        }
+        Ok(())
+    }
+
+    /// Closes the queue and waits until everything is written.
+    fn finish(&mut self) -> Result<()> {
+        drop(self.queue.take());
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => Ok(result?),
+            Some(Err(_)) => bail!("the output writer panicked"),
+            None => Ok(()),
+        }
+    }
+}
+
 struct Job<'a> {
     ctx: Ctx<'a>,
-    out: Box<dyn Write + 'a>,
+    out: Writer,
     progress: ProgressBar,
     summary: Vec<(String, Vec<usize>)>,
     skipped_files: usize,
@@ -127,12 +167,12 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
-    let (sink, file): (Box<dyn Write>, Option<AtomicFile>) = match &opts.output {
+    let (sink, file): (Box<dyn Write + Send>, Option<AtomicFile>) = match &opts.output {
         Some(path) => {
             let file = AtomicFile::create(path)?;
             (Box::new(std::io::BufWriter::with_capacity(1 << 20, file.writer()?)), Some(file))
         }
-        None => (Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None),
+        None => (Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
     };
     let progress = if show_progress {
         let bar = ProgressBar::new(sources.iter().map(Source::size).sum());
@@ -146,7 +186,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     };
     let mut job = Job {
         ctx: Ctx { model, opts },
-        out: sink,
+        out: Writer::start(sink),
         progress,
         summary: Vec::new(),
         skipped_files: 0,
@@ -154,7 +194,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         files_done: 0,
         files_total: sources.len(),
     };
-    job.out.write_all(&output::header(opts.format, model.labels())?)?;
+    job.out.write(output::header(opts.format, model.labels())?)?;
 
     let mut batch: Vec<&Source> = Vec::new();
     let mut batch_bytes = 0;
@@ -175,8 +215,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     }
     job.whole_files(&batch)?;
     check_interrupt()?;
-    job.out.flush()?;
-    drop(job.out);
+    job.out.finish()?;
     job.progress.finish_and_clear();
     if let Some(file) = file {
         file.commit()?;
@@ -214,7 +253,7 @@ impl Job<'_> {
         for ((source, items), scored) in units.iter().zip(scored) {
             let scored = scored?;
             if items.is_some() {
-                self.out.write_all(&scored.bytes)?;
+                self.out.write(scored.bytes)?;
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
             self.file_done(source);
@@ -397,7 +436,7 @@ impl Job<'_> {
             let scored: Vec<Result<Scored>> = units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
-                self.out.write_all(&scored.bytes)?;
+                self.out.write(scored.bytes)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 self.progress.inc(*len as u64);
             }

@@ -18,21 +18,25 @@ struct Run {
 }
 
 /// Runs a command under `/usr/bin/time` (wall time and peak RSS of the process); the
-/// command's stdout is returned.
-fn measure(mut command: Command) -> Result<(f64, Option<u64>, String)> {
+/// command's stdout is returned, or discarded when `keep_stdout` is false.
+fn measure(command: Command, keep_stdout: bool) -> Result<(f64, Option<u64>, String)> {
     let time = Path::new("/usr/bin/time");
-    let start = Instant::now();
-    let output = if time.exists() {
-        let program = command.get_program().to_owned();
-        let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
-        Command::new(time).arg("-f").arg("@@rss %M").arg(program).args(args).output()?
+    let mut run = if time.exists() {
+        let mut timed = Command::new(time);
+        timed.arg("-f").arg("@@rss %M").arg(command.get_program()).args(command.get_args());
+        timed
     } else {
-        command.output()?
+        command
     };
+    if !keep_stdout {
+        run.stdout(std::process::Stdio::null());
+    }
+    let start = Instant::now();
+    let output = run.output()?;
     let seconds = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        bail!("{:?} failed: {}", command, stderr.lines().last().unwrap_or(""));
+        bail!("{:?} failed: {}", run, stderr.lines().last().unwrap_or(""));
     }
     let rss = stderr.lines().rev().find_map(|l| l.strip_prefix("@@rss ")).and_then(|v| v.trim().parse().ok());
     Ok((seconds, rss, String::from_utf8_lossy(&output.stdout).into_owned()))
@@ -90,15 +94,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     };
 
     // Baselines of the machine (a first `cat` brings the file into the page cache).
-    measure(cmd("cat", &[&input]).stdout_null())?;
-    let (s, rss, _) = measure(cmd("cat", &[&input]).stdout_null())?;
+    measure(cmd("cat", &[&input]), false)?;
+    let (s, rss, _) = measure(cmd("cat", &[&input]), false)?;
     push("cat (page cache)", s, bytes, documents, rss);
-    let (s, rss, _) = measure(cmd("wc", &[Path::new("-w"), &input]))?;
+    let (s, rss, _) = measure(cmd("wc", &[Path::new("-w"), &input]), false)?;
     push("wc -w (one core)", s, bytes, documents, rss);
 
     // paratopic.
     let train_args = [Path::new("train"), Path::new("--data"), &train_data, Path::new("-o"), &model, Path::new("-q")];
-    let (s, rss, _) = measure(cmd(&paratopic, &train_args))?;
+    let (s, rss, _) = measure(cmd(&paratopic, &train_args), false)?;
     push(&format!("paratopic train ({} articles)", examples.len()), s, 0, examples.len() as u64, rss);
     for threads in ["2", "1"] {
         let args = [
@@ -112,7 +116,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             Path::new("--threads"),
             Path::new(threads),
         ];
-        let (s, rss, _) = measure(cmd(&paratopic, &args))?;
+        let (s, rss, _) = measure(cmd(&paratopic, &args), false)?;
         push(&format!("paratopic classify, JSONL out, {threads} thread(s)"), s, bytes, documents, rss);
     }
 
@@ -120,13 +124,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     match peers_python(root) {
         Ok(python) => {
             let script = root.join("bench/peers.py");
-            let train_only = measure(cmd(&python, &[&script, Path::new("sklearn-train"), &train_data]));
+            let train_only = measure(cmd(&python, &[&script, Path::new("sklearn-train"), &train_data]), true);
             match train_only {
                 Ok((_, rss, out)) => push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, examples.len() as u64, rss),
                 Err(e) => eprintln!("scikit-learn: skipped ({e:#})"),
             }
             for (mode, name) in [("sklearn", "scikit-learn CountVectorizer + MultinomialNB predict"), ("fasttext", "fastText predict (1 thread)")] {
-                match measure(cmd(&python, &[&script, Path::new(mode), &train_data, &input])) {
+                match measure(cmd(&python, &[&script, Path::new(mode), &train_data, &input]), true) {
                     Ok((_, rss, out)) => push(name, json_seconds(&out)?, bytes, documents, rss),
                     Err(e) => eprintln!("{name}: skipped ({e:#})"),
                 }
@@ -142,7 +146,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         let big_docs = make_input(root, &big, big_mb * 1_000_000)?;
         let big_bytes = big.metadata()?.len();
         let args = [Path::new("classify"), &big, Path::new("--model"), &model, Path::new("-q"), Path::new("-o"), &output];
-        let (s, rss, _) = measure(cmd(&paratopic, &args))?;
+        let (s, rss, _) = measure(cmd(&paratopic, &args), false)?;
         push(&format!("paratopic classify {big_mb} MB, 2 threads"), s, big_bytes, big_docs, rss);
     }
     let _ = std::fs::remove_file(&output);
@@ -154,17 +158,6 @@ fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&Path]) -> Command {
     let mut c = Command::new(program);
     c.args(args);
     c
-}
-
-trait StdoutNull {
-    fn stdout_null(self) -> Self;
-}
-
-impl StdoutNull for Command {
-    fn stdout_null(mut self) -> Self {
-        self.stdout(std::process::Stdio::null());
-        self
-    }
 }
 
 fn json_seconds(out: &str) -> Result<f64> {

@@ -77,10 +77,21 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         bail!("cargo build failed");
     }
     let paratopic = root.join("target/release/paratopic");
-    let Some((examples, _)) = crate::eval::gnad(root) else {
-        bail!("bench needs ../shared/data/gnad-test.jsonl (the training set of the throughput runs); it is not there");
+    // Every tool trains on the gnad articles, or on the corpus paragraphs without ../shared.
+    let (train_data, n_train) = match crate::eval::gnad(root) {
+        Some((examples, _)) => (root.join("../shared/data/gnad-test.jsonl"), examples.len()),
+        None => {
+            eprintln!("../shared/data/gnad-test.jsonl is not there: training on corpus/ and making the input from it");
+            let corpus = paratopic_corpus::Corpus::load(&root.join("corpus"))?;
+            let path = dir.join("corpus-train.jsonl");
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            for e in corpus.examples() {
+                writeln!(out, "{}", serde_json::json!({"text": e.text, "label": e.label}))?;
+            }
+            out.flush()?;
+            (path, corpus.paragraphs.len())
+        }
     };
-    let train_data = root.join("../shared/data/gnad-test.jsonl");
     let input = dir.join(format!("news-{mb}mb.txt"));
     eprintln!("making {} …", input.display());
     let documents = make_input(root, &input, mb * 1_000_000)?;
@@ -103,7 +114,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     // paratopic.
     let train_args = [Path::new("train"), Path::new("--data"), &train_data, Path::new("-o"), &model, Path::new("-q")];
     let (s, rss, _) = measure(cmd(&paratopic, &train_args), false)?;
-    push(&format!("paratopic train ({} articles)", examples.len()), s, 0, examples.len() as u64, rss);
+    push(&format!("paratopic train ({n_train} paragraphs)"), s, 0, n_train as u64, rss);
     for threads in ["2", "1"] {
         let args = [
             Path::new("classify"),
@@ -126,7 +137,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             let script = root.join("bench/peers.py");
             let train_only = measure(cmd(&python, &[&script, Path::new("sklearn-train"), &train_data]), true);
             match train_only {
-                Ok((_, rss, out)) => push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, examples.len() as u64, rss),
+                Ok((_, rss, out)) => push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, n_train as u64, rss),
                 Err(e) => eprintln!("scikit-learn: skipped ({e:#})"),
             }
             for (mode, name) in [("sklearn", "scikit-learn CountVectorizer + MultinomialNB predict"), ("fasttext", "fastText predict (1 thread)")] {

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::Model;
-use paratopic_ingest::{segment_with, Document, IngestError, Layout, Paragraph};
+use paratopic_ingest::{segment, segment_with, Document, IngestError, Layout, Paragraph};
 use rayon::prelude::*;
 
 use crate::input::{self, parse_jsonl, JsonlRecord, Source};
@@ -467,8 +467,7 @@ impl Ctx<'_> {
         if self.opts.verbose {
             notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));
         }
-        let layout = Layout::detect(&doc.text);
-        Ok(Parsed::Text { paragraphs: segment_with(&doc, layout), notes })
+        Ok(Parsed::Text { paragraphs: segment(&doc), notes })
     }
 
     /// Labels and serializes the items of one unit.

@@ -174,16 +174,21 @@ struct Block<'a> {
 /// every non-blank line lies in one paragraph's span (lines without text, such as `_____`
 /// rules, in the span of the paragraph after them).
 pub fn segment(doc: &Document) -> Vec<Paragraph> {
-    segment_with(doc, Layout::detect(&doc.text))
+    let lines = lines(&doc.text);
+    let layout = Layout::detect_lines(&lines);
+    segment_lines(doc, &lines, layout)
 }
 
 /// Cuts a document into paragraphs with a known layout (as [`segment`] does after detecting
 /// it). Used on the pieces of a large file, whose layout is detected once on its beginning.
 pub fn segment_with(doc: &Document, layout: Layout) -> Vec<Paragraph> {
-    let lines = lines(&doc.text);
+    segment_lines(doc, &lines(&doc.text), layout)
+}
+
+fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Paragraph> {
     let blocks = match layout {
-        Layout::Indented => indented_blocks(&lines),
-        Layout::Wrapped => wrapped_blocks(&lines),
+        Layout::Indented => indented_blocks(lines),
+        Layout::Wrapped => wrapped_blocks(lines),
         Layout::LinePerParagraph => lines
             .iter()
             .filter(|l| !l.is_blank())

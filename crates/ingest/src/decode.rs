@@ -2,7 +2,6 @@
 //! Latin encodings (Windows-1252, ISO-8859-x) detected with chardetng. Binary files and text in
 //! no recognisable encoding are refused rather than guessed into mojibake.
 
-use std::borrow::Cow;
 
 /// How a document's bytes were decoded, and so how text offsets map back to file offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +92,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Undecodable> {
 
 /// Latin text, not noise: no control characters but whitespace (C0 or C1), every letter in
 /// the Latin script, and mostly letters, digits, spaces and ordinary punctuation.
-fn plausible_text(text: &Cow<'_, str>) -> bool {
+fn plausible_text(text: &str) -> bool {
     let mut total = 0usize;
     let mut ordinary = 0usize;
     for c in text.chars() {

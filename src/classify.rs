@@ -177,8 +177,10 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     let progress = if show_progress {
         let bar = ProgressBar::new(sources.iter().map(Source::size).sum());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
-                .expect("valid template"),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+            )
+            .expect("valid template"),
         );
         bar
     } else {
@@ -308,7 +310,9 @@ impl Job<'_> {
                         Ok(r) => {
                             let n = carry.jsonl_lines + r.line;
                             match carry.ids.insert(r.id.clone(), n) {
-                                Some(first) => Err(format!("{name}:{n}: duplicate id {:?} (first on line {first})", r.id)),
+                                Some(first) => {
+                                    Err(format!("{name}:{n}: duplicate id {:?} (first on line {first})", r.id))
+                                }
                                 None => Ok(r),
                             }
                         }
@@ -368,7 +372,10 @@ impl Job<'_> {
             while pieces.len() < pieces_per_round && !(at_eof && pending.is_empty()) {
                 if !at_eof && pending.len() < PIECE_BYTES {
                     let want = (PIECE_BYTES - pending.len()) as u64;
-                    let n = (&mut file).take(want).read_to_end(&mut pending).with_context(|| format!("{}", path.display()))?;
+                    let n = (&mut file)
+                        .take(want)
+                        .read_to_end(&mut pending)
+                        .with_context(|| format!("{}", path.display()))?;
                     at_eof = n == 0;
                     if !at_eof {
                         continue;
@@ -398,12 +405,14 @@ impl Job<'_> {
             let layout = layout.unwrap_or(Layout::LinePerParagraph);
             let name = source.name();
             let ctx = self.ctx;
-            let piece_lens: Vec<(usize, usize)> = pieces.iter().map(|(_, first, bytes)| (*first, bytes.len())).collect();
+            let piece_lens: Vec<(usize, usize)> =
+                pieces.iter().map(|(_, first, bytes)| (*first, bytes.len())).collect();
             let parsed: Vec<Result<Parsed>> = pieces
                 .into_par_iter()
                 .map(|(base, first_line, bytes)| -> Result<Parsed> {
-                    let text = String::from_utf8(bytes)
-                        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", base + e.utf8_error().valid_up_to()))?;
+                    let text = String::from_utf8(bytes).map_err(|e| {
+                        anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", base + e.utf8_error().valid_up_to())
+                    })?;
                     if ctx.opts.jsonl_input {
                         let mut lines = parse_jsonl(&name, text.as_bytes(), first_line)?;
                         for r in lines.iter_mut().flatten() {
@@ -433,7 +442,8 @@ impl Job<'_> {
                 let items = self.fix(source, parsed?, &mut carry)?;
                 units.push((items, len));
             }
-            let scored: Vec<Result<Scored>> = units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
+            let scored: Vec<Result<Scored>> =
+                units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
                 self.out.write(scored.bytes)?;
@@ -498,7 +508,6 @@ impl Ctx<'_> {
         }
         Ok(Scored { bytes: output::serialize(self.opts.format, &records)?, counts })
     }
-
 }
 
 /// Whether a file is UTF-8 throughout (read once, in blocks, from the page cache).
@@ -540,21 +549,24 @@ fn safe_cut(bytes: &[u8], layout: Layout) -> usize {
     let newline = |i: usize| search[i] == b'\n';
     let structural = match layout {
         Layout::LinePerParagraph => None,
-        Layout::Wrapped => after_last(&|i| newline(i) && i >= 1 && (search[i - 1] == b'\n' || search[i - 1] == b'\r' && i >= 2 && search[i - 2] == b'\n')),
+        Layout::Wrapped => after_last(&|i| {
+            newline(i)
+                && i >= 1
+                && (search[i - 1] == b'\n' || search[i - 1] == b'\r' && i >= 2 && search[i - 2] == b'\n')
+        }),
         Layout::Indented => after_last(&|i| {
-            newline(i) && search.get(i + 1) == Some(&b' ') && search.get(i + 2..i + 5).is_some_and(|s| s.iter().any(|&b| b != b' '))
+            newline(i)
+                && search.get(i + 1) == Some(&b' ')
+                && search.get(i + 2..i + 5).is_some_and(|s| s.iter().any(|&b| b != b' '))
         }),
     };
-    structural
-        .or_else(|| after_last(&newline))
-        .or_else(|| after_last(&|i| search[i] == b' '))
-        .unwrap_or_else(|| {
-            let mut cut = search.len();
-            while cut > 0 && (bytes[cut] & 0xc0) == 0x80 {
-                cut -= 1;
-            }
-            cut.max(1)
-        })
+    structural.or_else(|| after_last(&newline)).or_else(|| after_last(&|i| search[i] == b' ')).unwrap_or_else(|| {
+        let mut cut = search.len();
+        while cut > 0 && (bytes[cut] & 0xc0) == 0x80 {
+            cut -= 1;
+        }
+        cut.max(1)
+    })
 }
 
 /// A failure that skips the source when a folder walk found it, and stops the job when the

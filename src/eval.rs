@@ -22,7 +22,10 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
             if opts.folds < 2 {
                 bail!("--folds must be at least 2");
             }
-            (stratified_folds(&targets, opts.folds, opts.seed), format!("{} stratified folds, seed {}", opts.folds, opts.seed))
+            (
+                stratified_folds(&targets, opts.folds, opts.seed),
+                format!("{} stratified folds, seed {}", opts.folds, opts.seed),
+            )
         }
     };
     let n_folds = folds.iter().max().map_or(0, |m| m + 1);

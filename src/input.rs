@@ -97,7 +97,13 @@ fn extension_list(extensions: &[&str]) -> String {
     extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join("/")
 }
 
-fn walk(root: &Path, dir: &Path, extensions: &[&str], out: &mut Vec<Source>, warn: &mut dyn FnMut(String)) -> Result<()> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    extensions: &[&str],
+    out: &mut Vec<Source>,
+    warn: &mut dyn FnMut(String),
+) -> Result<()> {
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
         let entry = entry.with_context(|| format!("{}", dir.display()))?;
@@ -119,7 +125,10 @@ fn walk(root: &Path, dir: &Path, extensions: &[&str], out: &mut Vec<Source>, war
                 continue;
             }
         };
-        let wanted = path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()));
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()));
         if !wanted {
             warn(format!("skipping {}: not a {} file", path.display(), extension_list(extensions)));
             continue;
@@ -162,7 +171,8 @@ pub struct JsonlRecord {
 /// number, the reason it is invalid. A missing id becomes the line number (offset by
 /// `first_line - 1`, for pieces of a larger file).
 pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Result<JsonlRecord, (usize, String)>>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
     let mut out = Vec::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -174,7 +184,8 @@ pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Re
             continue;
         }
         let record = (|| {
-            let r: JsonlParagraph = serde_json::from_str(content).map_err(|e| format!("{e} (expected {{\"id\": \"...\", \"text\": \"...\"}})"))?;
+            let r: JsonlParagraph = serde_json::from_str(content)
+                .map_err(|e| format!("{e} (expected {{\"id\": \"...\", \"text\": \"...\"}})"))?;
             let text = match r.text {
                 Some(serde_json::Value::String(t)) => t,
                 Some(_) => return Err("\"text\" must be a string".to_owned()),

@@ -249,7 +249,12 @@ impl ModelArgs {
         }
         for (line, e) in &lines {
             if !self.labels.contains(&e.label) {
-                anyhow::bail!("{}:{line}: unknown label {:?} (expected one of {})", path.display(), e.label, self.labels.join(", "));
+                anyhow::bail!(
+                    "{}:{line}: unknown label {:?} (expected one of {})",
+                    path.display(),
+                    e.label,
+                    self.labels.join(", ")
+                );
             }
         }
         Ok((lines.into_iter().map(|(_, e)| e).collect(), self.labels.clone()))
@@ -277,7 +282,12 @@ impl ModelArgs {
                 VariantArg::Complement => Variant::Complement,
                 VariantArg::ComplementNormalized => Variant::ComplementNormalized,
             },
-            weighting: Weighting { binary: self.binary, sublinear_tf: self.sublinear_tf, idf: self.idf, l2_norm: self.l2_norm },
+            weighting: Weighting {
+                binary: self.binary,
+                sublinear_tf: self.sublinear_tf,
+                idf: self.idf,
+                l2_norm: self.l2_norm,
+            },
             bigrams: self.bigrams,
             char_ngrams: self.char_ngrams,
             section_features: self.section_features,
@@ -299,7 +309,10 @@ struct CommonArgs {
 impl CommonArgs {
     fn apply(&self) -> Result<()> {
         if let Some(n) = self.threads {
-            rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start the worker threads")?;
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global()
+                .context("cannot start the worker threads")?;
         }
         Ok(())
     }
@@ -374,8 +387,11 @@ fn run(cli: Cli) -> Result<()> {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.downcast_ref::<csv::Error>().is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
-            || e.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            || e.downcast_ref::<csv::Error>().is_some_and(
+                |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+            )
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 

@@ -67,10 +67,11 @@ pub fn header(format: Format, labels: &[String]) -> Result<Vec<u8>> {
         Format::Jsonl => Ok(Vec::new()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> = ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
+            let mut header: Vec<String> =
+                ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect();
             header.extend(labels.iter().map(|l| format!("score_{l}")));
             w.write_record(&header)?;
             Ok(w.into_inner().map_err(|e| e.into_error())?)
@@ -132,9 +133,8 @@ impl AtomicFile {
         // An ordinary file, readable by all (temporary files are private by default).
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp = builder
-            .tempfile_in(dir)
-            .with_context(|| format!("{}: cannot create the output file", path.display()))?;
+        let tmp =
+            builder.tempfile_in(dir).with_context(|| format!("{}: cannot create the output file", path.display()))?;
         Ok(Self { tmp, path: path.to_path_buf() })
     }
 
@@ -149,4 +149,3 @@ impl AtomicFile {
         Ok(())
     }
 }
-

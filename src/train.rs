@@ -5,7 +5,14 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use paratopic_classifier::{train, Example, Model, TrainConfig};
 
-pub fn run(data: &Path, examples: &[Example], labels: &[String], output: &Path, config: &TrainConfig, quiet: bool) -> Result<()> {
+pub fn run(
+    data: &Path,
+    examples: &[Example],
+    labels: &[String],
+    output: &Path,
+    config: &TrainConfig,
+    quiet: bool,
+) -> Result<()> {
     let model = train(examples, labels, config).with_context(|| format!("{}", data.display()))?;
     model.save(output)?;
     if !quiet {

@@ -61,14 +61,17 @@ fn classify_labels_every_paragraph_of_the_corpus() {
     let docs: Vec<&str> = recs.iter().map(|r| r["doc"].as_str().unwrap()).collect();
     assert_eq!(docs[0], "ig-report-2025-q4-de.txt");
     assert_eq!(docs[213], "un-res-78-237-de.txt");
-    assert!(recs.windows(2).all(|w| w[0]["doc"] != w[1]["doc"] || w[0]["paragraph"].as_u64() < w[1]["paragraph"].as_u64()));
+    assert!(recs
+        .windows(2)
+        .all(|w| w[0]["doc"] != w[1]["doc"] || w[0]["paragraph"].as_u64() < w[1]["paragraph"].as_u64()));
     // Spans point at the original bytes.
     let raw = std::fs::read_to_string(documents().join("un-res-78-237-de.txt")).unwrap();
     let op1 = recs.iter().find(|r| r["text"].as_str().unwrap().starts_with("1. unterstützt die Arbeit")).unwrap();
     let (s, e) = (op1["start"].as_u64().unwrap() as usize, op1["end"].as_u64().unwrap() as usize);
     assert!(raw[s..e].starts_with("1. *unterstützt*"));
     // Clear-cut paragraphs get their topic.
-    let label_of = |needle: &str| recs.iter().find(|r| r["text"].as_str().unwrap().contains(needle)).unwrap()["label"].clone();
+    let label_of =
+        |needle: &str| recs.iter().find(|r| r["text"].as_str().unwrap().contains(needle)).unwrap()["label"].clone();
     assert_eq!(label_of("Die Entscheidung, dem IGF einen permanenten Status"), "wsis");
     assert_eq!(label_of("zu autonomen Waffensystemen"), "ai");
     assert_eq!(label_of("Verzeichnisses von Kontaktstellen"), "cybersecurity");
@@ -97,7 +100,23 @@ fn csv_output_to_a_file() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header,
-        ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence", "score_cybersecurity", "score_ai", "score_wsis", "score_financing", "score_other"]
+        [
+            "doc",
+            "id",
+            "paragraph",
+            "start",
+            "end",
+            "kind",
+            "section",
+            "text",
+            "label",
+            "confidence",
+            "score_cybersecurity",
+            "score_ai",
+            "score_wsis",
+            "score_financing",
+            "score_other"
+        ]
     );
     assert_eq!(reader.records().count(), 214);
     // Only the output file is left in the folder: no temporary file.
@@ -127,13 +146,14 @@ fn jsonl_input_is_classified_as_is_and_keeps_ids() {
 
 #[test]
 fn stdin_is_read_with_a_dash() {
-    let mut child = Command::new(BIN)
-        .args(["classify", "-", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
+    let mut child =
+        Command::new(BIN).args(["classify", "-", "-q"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Ransomware-Angriffe auf Krankenhäuser und kritische Infrastrukturen nehmen zu.\n".as_bytes())
         .unwrap();
-    child.stdin.take().unwrap().write_all("Ransomware-Angriffe auf Krankenhäuser und kritische Infrastrukturen nehmen zu.\n".as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     let recs = records(&out);
     assert_eq!(recs.len(), 1);
@@ -164,14 +184,20 @@ fn train_any_label_set_then_classify_with_it() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("trained on 6 examples (politik 3, sport 3)"), "{err}");
 
-    let doc = temp_file(&dir, "d.txt", "Die Mannschaft erzielte im Finale drei Tore.\n\nDas Parlament stritt über den Haushalt.\n".as_bytes());
+    let doc = temp_file(
+        &dir,
+        "d.txt",
+        "Die Mannschaft erzielte im Finale drei Tore.\n\nDas Parlament stritt über den Haushalt.\n".as_bytes(),
+    );
     let out = paratopic(&["classify", "--model", model.to_str().unwrap(), doc.to_str().unwrap(), "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let labels: Vec<String> = records(&out).iter().map(|r| r["label"].as_str().unwrap().to_owned()).collect();
     assert_eq!(labels, ["sport", "politik"]);
     // Training is deterministic to the byte.
     let again = dir.path().join("again.model");
-    assert!(paratopic(&["train", "--data", data.to_str().unwrap(), "-o", again.to_str().unwrap(), "-q"]).status.success());
+    assert!(paratopic(&["train", "--data", data.to_str().unwrap(), "-o", again.to_str().unwrap(), "-q"])
+        .status
+        .success());
     assert_eq!(std::fs::read(&model).unwrap(), std::fs::read(&again).unwrap());
 }
 
@@ -190,12 +216,16 @@ fn bad_input_gives_one_line_and_exit_code_2() {
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     check(&["classify", empty.to_str().unwrap()], "no .txt/.md files found");
-    let bad_json = temp_file(&dir, "bad.jsonl", b"{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": 3, \"label\": \"b\"}\n");
+    let bad_json =
+        temp_file(&dir, "bad.jsonl", b"{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": 3, \"label\": \"b\"}\n");
     check(&["train", "--data", bad_json.to_str().unwrap(), "-o", "x.model"], "bad.jsonl:2: \"text\" must be a string");
     let one_label = temp_file(&dir, "one.jsonl", b"{\"text\": \"eins\", \"label\": \"a\"}\n");
     check(&["train", "--data", one_label.to_str().unwrap(), "-o", "x.model"], "at least two labels");
     let not_a_model = temp_file(&dir, "m.model", b"\x89PNG\r\n");
-    check(&["classify", "--model", not_a_model.to_str().unwrap(), "corpus/documents"], "m.model: not a paratopic model");
+    check(
+        &["classify", "--model", not_a_model.to_str().unwrap(), "corpus/documents"],
+        "m.model: not a paratopic model",
+    );
     let jsonl = temp_file(&dir, "in.jsonl", b"{\"id\": \"x\", \"text\": \"a\"}\nnot json\n");
     check(&["classify", "--input-format", "jsonl", jsonl.to_str().unwrap()], "in.jsonl:2:");
     assert!(!root().join("x.model").exists());

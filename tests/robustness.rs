@@ -89,7 +89,13 @@ fn encodings_are_decoded_and_reported() {
         assert!(stderr(&out).contains(&format!("{name}: decoded as {encoding}")), "{}", stderr(&out));
         // The span covers the whole text in the original bytes, whatever the encoding.
         let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
-        let bom = if name.contains("bom") { 3 } else if name.contains("utf16") { 2 } else { 0 };
+        let bom = if name.contains("bom") {
+            3
+        } else if name.contains("utf16") {
+            2
+        } else {
+            0
+        };
         assert_eq!((start, end), (bom, bytes.len()), "{name}");
     }
     // Text in no identifiable encoding is reported, not turned into mojibake.
@@ -134,7 +140,9 @@ fn odd_text_gives_sensible_paragraphs() {
     let out = run_on(dir.path(), &["classify", ".", "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let recs = records(&out);
-    let by = |doc: &str| recs.iter().filter(|r| r["doc"] == doc).map(|r| r["text"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let by = |doc: &str| {
+        recs.iter().filter(|r| r["doc"] == doc).map(|r| r["text"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
     assert!(by("empty.txt").is_empty() && by("blank.txt").is_empty());
     assert_eq!(by("crlf.txt"), ["Erster Absatz über das IGF.", "Zweiter Absatz über KI."]);
     assert_eq!(by("cr.txt"), by("crlf.txt"));
@@ -170,10 +178,18 @@ fn huge_lines_are_cut_into_bounded_paragraphs() {
 fn invalid_jsonl_lines_name_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("malformed", "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n", "in.jsonl:2: EOF while parsing"),
+        (
+            "malformed",
+            "{\"id\": \"a\", \"text\": \"ok\"}\n{\"id\": \"b\", \"text\": \n",
+            "in.jsonl:2: EOF while parsing",
+        ),
         ("missing", "{\"id\": \"a\", \"text\": \"ok\"}\n\n{\"id\": \"b\"}\n", "in.jsonl:3: missing \"text\""),
         ("number", "{\"id\": \"a\", \"text\": 7}\n", "in.jsonl:1: \"text\" must be a string"),
-        ("duplicate", "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n", "in.jsonl:2: duplicate id \"a\" (first on line 1)"),
+        (
+            "duplicate",
+            "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"a\", \"text\": \"y\"}\n",
+            "in.jsonl:2: duplicate id \"a\" (first on line 1)",
+        ),
     ];
     for (what, content, expect) in cases {
         std::fs::write(dir.path().join("in.jsonl"), content).unwrap();
@@ -188,7 +204,10 @@ fn invalid_jsonl_lines_name_their_line() {
     let ids: Vec<String> = records(&out).iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(ids, ["a", "4"]);
     let err = stderr(&out);
-    assert!(err.contains("warning: skipping in.jsonl:2:") && err.contains("warning: skipping in.jsonl:3: duplicate id"), "{err}");
+    assert!(
+        err.contains("warning: skipping in.jsonl:2:") && err.contains("warning: skipping in.jsonl:3: duplicate id"),
+        "{err}"
+    );
     assert!(err.contains("2 invalid JSONL line(s) skipped"), "{err}");
 }
 
@@ -206,7 +225,11 @@ fn bad_training_data_fails_before_any_work() {
     assert_error(&train(&["--labels", "cyber,geld,ki"]), "label \"ki\" has no training examples");
     std::fs::write(dir.path().join("d.jsonl"), "{\"text\": \"x\", \"label\": \" \"}\n").unwrap();
     assert_error(&train(&[]), "d.jsonl:1: empty label");
-    std::fs::write(dir.path().join("d.jsonl"), "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\", \"label\": \"a\"}\n").unwrap();
+    std::fs::write(
+        dir.path().join("d.jsonl"),
+        "{\"text\": \"x\", \"label\": \"a\"}\n{\"text\": \"y\", \"label\": \"a\"}\n",
+    )
+    .unwrap();
     assert_error(&train(&[]), "training needs at least two labels, got 1");
     assert!(!dir.path().join("m.model").exists());
 }
@@ -214,18 +237,27 @@ fn bad_training_data_fails_before_any_work() {
 #[test]
 fn damaged_model_files_are_named_and_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let data: String = ["{\"text\": \"Cyberangriff auf Netze\", \"label\": \"cyber\"}\n", "{\"text\": \"Haushalt und Fonds\", \"label\": \"geld\"}\n"].concat();
+    let data: String = [
+        "{\"text\": \"Cyberangriff auf Netze\", \"label\": \"cyber\"}\n",
+        "{\"text\": \"Haushalt und Fonds\", \"label\": \"geld\"}\n",
+    ]
+    .concat();
     std::fs::write(dir.path().join("d.jsonl"), data).unwrap();
     assert!(run_on(dir.path(), &["train", "--data", "d.jsonl", "-o", "good.model", "-q"]).status.success());
     let good = std::fs::read(dir.path().join("good.model")).unwrap();
     let header_end = good.iter().position(|&b| b == b'\n').unwrap();
     let mut corrupted = good.clone();
     corrupted[header_end + 10] ^= 0x20;
-    let other_version = String::from_utf8(good.clone()).unwrap().replacen("paratopic-model 1 ", "paratopic-model 2 ", 1);
+    let other_version =
+        String::from_utf8(good.clone()).unwrap().replacen("paratopic-model 1 ", "paratopic-model 2 ", 1);
     let cases: [(&str, &[u8], &str); 4] = [
         ("truncated.model", &good[..good.len() / 2], "truncated.model: model file is truncated"),
         ("corrupted.model", &corrupted, "corrupted.model: model file is corrupted: SHA-256 checksum mismatch"),
-        ("v2.model", other_version.as_bytes(), "v2.model: model format version 2 is not supported (expected version 1)"),
+        (
+            "v2.model",
+            other_version.as_bytes(),
+            "v2.model: model format version 2 is not supported (expected version 1)",
+        ),
         ("notes.model", b"just some notes\n", "notes.model: not a paratopic model"),
     ];
     std::fs::write(dir.path().join("doc.txt"), GERMAN).unwrap();

@@ -46,7 +46,10 @@ fn measure(command: Command, keep_stdout: bool) -> Result<(f64, Option<u64>, Str
 /// paragraphs when ../shared is absent), always the same bytes for the same size.
 fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
     if path.metadata().is_ok_and(|m| m.len() >= size) {
-        return Ok(std::fs::read_to_string(path.with_extension("lines")).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0));
+        return Ok(std::fs::read_to_string(path.with_extension("lines"))
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0));
     }
     let texts: Vec<String> = match crate::eval::gnad(root) {
         Some((examples, _)) => examples.into_iter().map(|e| e.text).collect(),
@@ -67,12 +70,21 @@ fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let mb: u64 = args.iter().position(|a| a == "--mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(200);
-    let big_mb: u64 = args.iter().position(|a| a == "--big-mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let mb: u64 =
+        args.iter().position(|a| a == "--mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(200);
+    let big_mb: u64 = args
+        .iter()
+        .position(|a| a == "--big-mb")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir)?;
     eprintln!("building paratopic (release)…");
-    let status = Command::new("cargo").args(["build", "--release", "--quiet", "--bin", "paratopic"]).current_dir(root).status()?;
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet", "--bin", "paratopic"])
+        .current_dir(root)
+        .status()?;
     if !status.success() {
         bail!("cargo build failed");
     }
@@ -137,10 +149,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             let script = root.join("bench/peers.py");
             let train_only = measure(cmd(&python, &[&script, Path::new("sklearn-train"), &train_data]), true);
             match train_only {
-                Ok((_, rss, out)) => push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, n_train as u64, rss),
+                Ok((_, rss, out)) => {
+                    push("scikit-learn train (vectorize + fit)", json_seconds(&out)?, 0, n_train as u64, rss)
+                }
                 Err(e) => eprintln!("scikit-learn: skipped ({e:#})"),
             }
-            for (mode, name) in [("sklearn", "scikit-learn CountVectorizer + MultinomialNB predict"), ("fasttext", "fastText predict (1 thread)")] {
+            for (mode, name) in [
+                ("sklearn", "scikit-learn CountVectorizer + MultinomialNB predict"),
+                ("fasttext", "fastText predict (1 thread)"),
+            ] {
                 match measure(cmd(&python, &[&script, Path::new(mode), &train_data, &input]), true) {
                     Ok((_, rss, out)) => push(name, json_seconds(&out)?, bytes, documents, rss),
                     Err(e) => eprintln!("{name}: skipped ({e:#})"),
@@ -156,7 +173,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         eprintln!("making {} …", big.display());
         let big_docs = make_input(root, &big, big_mb * 1_000_000)?;
         let big_bytes = big.metadata()?.len();
-        let args = [Path::new("classify"), &big, Path::new("--model"), &model, Path::new("-q"), Path::new("-o"), &output];
+        let args =
+            [Path::new("classify"), &big, Path::new("--model"), &model, Path::new("-q"), Path::new("-o"), &output];
         let (s, rss, _) = measure(cmd(&paratopic, &args), false)?;
         push(&format!("paratopic classify {big_mb} MB, 2 threads"), s, big_bytes, big_docs, rss);
     }

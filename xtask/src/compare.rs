@@ -46,7 +46,10 @@ fn sklearn(root: &Path) -> Result<Vec<(String, f64, f64, f64)>> {
         .output()
         .with_context(|| format!("cannot run {python}"))?;
     if !out.status.success() {
-        anyhow::bail!("bench/sklearn_gnad.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        anyhow::bail!(
+            "bench/sklearn_gnad.py failed: {}",
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+        );
     }
     let mut rows = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
@@ -56,7 +59,12 @@ fn sklearn(root: &Path) -> Result<Vec<(String, f64, f64, f64)>> {
             Some(rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim().trim_matches('"'))
         };
         let num = |name: &str| field(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
-        rows.push((format!("scikit-learn {}", field("name").unwrap_or("?")), num("accuracy"), num("macro_f1"), num("seconds")));
+        rows.push((
+            format!("scikit-learn {}", field("name").unwrap_or("?")),
+            num("accuracy"),
+            num("macro_f1"),
+            num("seconds"),
+        ));
     }
     Ok(rows)
 }

@@ -27,7 +27,8 @@ pub fn evaluate(corpus: &Corpus, config: &TrainConfig) -> Result<Figures> {
     let examples = corpus.examples();
     let labels = topics();
     let targets = validate(&examples, &labels)?;
-    let seed: Vec<usize> = (0..examples.len()).filter(|&i| matches!(corpus.paragraphs[i].origin, Origin::Seed { .. })).collect();
+    let seed: Vec<usize> =
+        (0..examples.len()).filter(|&i| matches!(corpus.paragraphs[i].origin, Origin::Seed { .. })).collect();
     let seed_targets: Vec<usize> = seed.iter().map(|&i| targets[i]).collect();
     let mut cv_folds = vec![None; examples.len()];
     for (&i, fold) in seed.iter().zip(stratified_folds(&seed_targets, FOLDS, SEED)) {
@@ -63,11 +64,16 @@ pub fn card_section(f: &Figures) -> String {
         f.cv.accuracy(),
         f.cv.macro_f1()
     );
-    let _ = writeln!(s, "- leave-one-document-out: accuracy {:.4}, macro-F1 {:.4}\n", f.lodo.accuracy(), f.lodo.macro_f1());
+    let _ =
+        writeln!(s, "- leave-one-document-out: accuracy {:.4}, macro-F1 {:.4}\n", f.lodo.accuracy(), f.lodo.macro_f1());
     let _ = writeln!(s, "| label | CV precision | CV recall | CV F1 | LODO F1 | support |");
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
     for (cv, lodo) in f.cv.per_label().iter().zip(f.lodo.per_label()) {
-        let _ = writeln!(s, "| {} | {:.4} | {:.4} | {:.4} | {:.4} | {} |", cv.label, cv.precision, cv.recall, cv.f1, lodo.f1, cv.support);
+        let _ = writeln!(
+            s,
+            "| {} | {:.4} | {:.4} | {:.4} | {:.4} | {} |",
+            cv.label, cv.precision, cv.recall, cv.f1, lodo.f1, cv.support
+        );
     }
     s
 }
@@ -75,7 +81,10 @@ pub fn card_section(f: &Figures) -> String {
 /// Reads the macro-F1 figures (CV, LODO) committed in a model card.
 pub fn committed_figures(card: &str) -> Option<(f64, f64)> {
     let figure = |prefix: &str| {
-        card.lines().find(|l| l.starts_with(prefix)).and_then(|l| l.rsplit("macro-F1 ").next()).and_then(|v| v.trim().parse().ok())
+        card.lines()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit("macro-F1 ").next())
+            .and_then(|v| v.trim().parse().ok())
     };
     Some((figure(&format!("- {FOLDS}-fold cross-validation"))?, figure("- leave-one-document-out")?))
 }
@@ -83,10 +92,14 @@ pub fn committed_figures(card: &str) -> Option<(f64, f64)> {
 /// Fails when the current figures are below the committed ones.
 pub fn check(card_path: &Path, f: &Figures) -> Result<()> {
     let card = std::fs::read_to_string(card_path).with_context(|| format!("{}", card_path.display()))?;
-    let (cv, lodo) = committed_figures(&card).with_context(|| format!("{}: no evaluation figures", card_path.display()))?;
+    let (cv, lodo) =
+        committed_figures(&card).with_context(|| format!("{}: no evaluation figures", card_path.display()))?;
     let round = |x: f64| (x * 1e4).round() / 1e4;
     let (now_cv, now_lodo) = (round(f.cv.macro_f1()), round(f.lodo.macro_f1()));
-    println!("macro-F1 now: CV {now_cv:.4}, LODO {now_lodo:.4}; committed in {}: CV {cv:.4}, LODO {lodo:.4}", card_path.display());
+    println!(
+        "macro-F1 now: CV {now_cv:.4}, LODO {now_lodo:.4}; committed in {}: CV {cv:.4}, LODO {lodo:.4}",
+        card_path.display()
+    );
     if now_cv < cv || now_lodo < lodo {
         bail!("the model got worse: macro-F1 fell below the figures committed in {}", card_path.display());
     }
@@ -108,9 +121,18 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         ("no stemming".into(), with(&|c| c.tokenizer.stemming = false)),
         ("numbers as <num>".into(), with(&|c| c.tokenizer.numbers = NumberPolicy::Placeholder)),
         ("sublinear tf".into(), with(&|c| c.weighting.sublinear_tf = true)),
-        ("tf-idf, L2 norm".into(), with(&|c| c.weighting = Weighting { binary: false, sublinear_tf: false, idf: true, l2_norm: true })),
+        (
+            "tf-idf, L2 norm".into(),
+            with(&|c| c.weighting = Weighting { binary: false, sublinear_tf: false, idf: true, l2_norm: true }),
+        ),
         ("sublinear tf-idf, L2 norm".into(), with(&|c| c.weighting = tfidf)),
-        ("sublinear tf-idf, L2 norm, alpha 0.01".into(), with(&|c| { c.weighting = tfidf; c.alpha = 0.01 })),
+        (
+            "sublinear tf-idf, L2 norm, alpha 0.01".into(),
+            with(&|c| {
+                c.weighting = tfidf;
+                c.alpha = 0.01
+            }),
+        ),
         ("word bigrams".into(), with(&|c| c.bigrams = true)),
         ("char n-grams 4-5".into(), with(&|c| c.char_ngrams = [4, 5])),
         ("min_df 2".into(), with(&|c| c.min_df = 2)),
@@ -123,32 +145,80 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         ("lexicon prior, weight 10".into(), with(&|c| c.lexicon = lex(10.0))),
         ("complement NB".into(), with(&|c| c.variant = Variant::Complement)),
         ("complement NB, weight-normalized".into(), with(&|c| c.variant = Variant::ComplementNormalized)),
-        ("complement NB, alpha 0.3".into(), with(&|c| { c.variant = Variant::Complement; c.alpha = 0.3 })),
-        ("complement NB, binary counts (presence)".into(), with(&|c| { c.variant = Variant::Complement; c.weighting.binary = true })),
-        ("complement NB, sublinear tf".into(), with(&|c| { c.variant = Variant::Complement; c.weighting.sublinear_tf = true })),
-        ("complement NB, lexicon weight 3".into(), with(&|c| { c.variant = Variant::Complement; c.lexicon = lex(3.0) })),
-        ("complement NB, no stemming, stop words kept".into(), with(&|c| {
-            c.variant = Variant::Complement;
-            c.tokenizer.stemming = false;
-            c.tokenizer.stopwords = false;
-        })),
-        ("complement NB, lexicon weight 10".into(), with(&|c| { c.variant = Variant::Complement; c.lexicon = lex(10.0) })),
-        ("complement NB, lexicon weight 30".into(), with(&|c| { c.variant = Variant::Complement; c.lexicon = lex(30.0) })),
-        ("complement NB, no stemming, lexicon weight 10".into(), with(&|c| {
-            c.variant = Variant::Complement;
-            c.tokenizer.stemming = false;
-            c.lexicon = lex(10.0);
-        })),
-        ("complement NB, min_df 2, lexicon weight 10".into(), with(&|c| {
-            c.variant = Variant::Complement;
-            c.min_df = 2;
-            c.lexicon = lex(10.0);
-        })),
-        ("multinomial, no stemming, alpha 0.3, lexicon weight 10".into(), with(&|c| {
-            c.tokenizer.stemming = false;
-            c.alpha = 0.3;
-            c.lexicon = lex(10.0);
-        })),
+        (
+            "complement NB, alpha 0.3".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.alpha = 0.3
+            }),
+        ),
+        (
+            "complement NB, binary counts (presence)".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.weighting.binary = true
+            }),
+        ),
+        (
+            "complement NB, sublinear tf".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.weighting.sublinear_tf = true
+            }),
+        ),
+        (
+            "complement NB, lexicon weight 3".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.lexicon = lex(3.0)
+            }),
+        ),
+        (
+            "complement NB, no stemming, stop words kept".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.tokenizer.stemming = false;
+                c.tokenizer.stopwords = false;
+            }),
+        ),
+        (
+            "complement NB, lexicon weight 10".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.lexicon = lex(10.0)
+            }),
+        ),
+        (
+            "complement NB, lexicon weight 30".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.lexicon = lex(30.0)
+            }),
+        ),
+        (
+            "complement NB, no stemming, lexicon weight 10".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.tokenizer.stemming = false;
+                c.lexicon = lex(10.0);
+            }),
+        ),
+        (
+            "complement NB, min_df 2, lexicon weight 10".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.min_df = 2;
+                c.lexicon = lex(10.0);
+            }),
+        ),
+        (
+            "multinomial, no stemming, alpha 0.3, lexicon weight 10".into(),
+            with(&|c| {
+                c.tokenizer.stemming = false;
+                c.alpha = 0.3;
+                c.lexicon = lex(10.0);
+            }),
+        ),
         ("multinomial, lexicon weight 30".into(), with(&|c| c.lexicon = lex(30.0))),
     ]
 }
@@ -167,7 +237,11 @@ pub fn gnad(root: &Path) -> Option<(Vec<paratopic_classifier::Example>, Vec<Opti
 }
 
 /// Cross-validates `config` on the gnad folds.
-pub fn gnad_figures(examples: &[paratopic_classifier::Example], folds: &[Option<usize>], config: &TrainConfig) -> Result<Confusion> {
+pub fn gnad_figures(
+    examples: &[paratopic_classifier::Example],
+    folds: &[Option<usize>],
+    config: &TrainConfig,
+) -> Result<Confusion> {
     let labels = paratopic_classifier::sorted_labels(examples);
     // The corpus lexicon is about our topics, not gnad's.
     let config = TrainConfig { lexicon: Lexicon::default(), ..config.clone() };

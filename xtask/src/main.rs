@@ -67,7 +67,8 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     }
     let model_path = root().join(retrain::MODEL_FILE);
     let bytes = std::fs::read(&model_path)?;
-    let model = paratopic_classifier::Model::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
+    let model = paratopic_classifier::Model::from_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
     let text = retrain::model_card(&corpus, &model, &bytes, &figures);
     retrain::write_together(&root(), &[(retrain::CARD_FILE, text.as_bytes())])?;
     println!("wrote {}", retrain::CARD_FILE);

@@ -25,7 +25,10 @@ pub fn corpus_lexicon(corpus_dir: &Path) -> Result<Lexicon> {
 /// `docs/measurements.md`) and the corpus lexicon.
 pub fn default_config(corpus_dir: &Path) -> Result<TrainConfig> {
     let lexicon = corpus_lexicon(corpus_dir)?;
-    Ok(TrainConfig { lexicon: if lexicon.weight > 0.0 { lexicon } else { Lexicon::default() }, ..TrainConfig::default() })
+    Ok(TrainConfig {
+        lexicon: if lexicon.weight > 0.0 { lexicon } else { Lexicon::default() },
+        ..TrainConfig::default()
+    })
 }
 
 /// Loads the corpus, refusing it with the list of problems when labels are misaligned.

@@ -43,10 +43,18 @@ fn retrain_refuses_stale_labels_and_lists_them() {
     copy_dir(&root().join("corpus"), corpus.path());
     // An edit to one paragraph of a seed document makes its label stale.
     let doc = corpus.path().join("documents/un-res-78-237-de.txt");
-    let text = std::fs::read_to_string(&doc).unwrap().replace("Die Generalversammlung,", "Die Generalversammlung der Vereinten Nationen,");
+    let text = std::fs::read_to_string(&doc)
+        .unwrap()
+        .replace("Die Generalversammlung,", "Die Generalversammlung der Vereinten Nationen,");
     std::fs::write(&doc, text).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let result = Command::new(XTASK).args(["retrain", "--corpus"]).arg(corpus.path()).arg("--out").arg(out.path()).output().unwrap();
+    let result = Command::new(XTASK)
+        .args(["retrain", "--corpus"])
+        .arg(corpus.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
     assert_eq!(result.status.code(), Some(2));
     let err = String::from_utf8_lossy(&result.stderr);
     assert!(err.contains("2 problem(s) in the corpus"), "{err}");
@@ -71,7 +79,10 @@ fn eval_check_passes_on_the_corpus_and_fails_on_a_broken_model() {
             .lines()
             .map(|line| {
                 let i = topics.iter().position(|t| line.contains(&format!("\"label\": \"{t}\""))).unwrap();
-                line.replace(&format!("\"label\": \"{}\"", topics[i]), &format!("\"label\": \"{}\"", topics[(i + 1) % 5])) + "\n"
+                line.replace(
+                    &format!("\"label\": \"{}\"", topics[i]),
+                    &format!("\"label\": \"{}\"", topics[(i + 1) % 5]),
+                ) + "\n"
             })
             .collect();
         std::fs::write(&path, shifted).unwrap();

@@ -10,7 +10,8 @@ use paratopic_ingest::{segment, Document};
 fn benches(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let model = Model::load(&root.join("models/default.model")).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(root.join("corpus/documents")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(root.join("corpus/documents")).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let paragraphs: Vec<String> =
         files.iter().flat_map(|p| segment(&Document::read("d", p).unwrap()).into_iter().map(|p| p.text)).collect();
@@ -21,7 +22,9 @@ fn benches(c: &mut Criterion) {
     group.bench_function("vectorize seed paragraphs", |b| {
         b.iter(|| paragraphs.iter().map(|p| model.vectorize(p, None).nnz()).sum::<usize>())
     });
-    group.bench_function("score seed vectors", |b| b.iter(|| vectors.iter().map(|v| model.score(v).label).sum::<usize>()));
+    group.bench_function("score seed vectors", |b| {
+        b.iter(|| vectors.iter().map(|v| model.score(v).label).sum::<usize>())
+    });
     group.finish();
 }
 

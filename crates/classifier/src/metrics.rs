@@ -102,7 +102,11 @@ impl Confusion {
         let w = self.labels.iter().map(String::len).max().unwrap_or(5).max(5);
         let _ = writeln!(out, "{:<w$}  precision  recall      F1  support", "label");
         for s in self.per_label() {
-            let _ = writeln!(out, "{:<w$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}", s.label, s.precision, s.recall, s.f1, s.support);
+            let _ = writeln!(
+                out,
+                "{:<w$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}",
+                s.label, s.precision, s.recall, s.f1, s.support
+            );
         }
         let _ = writeln!(out, "\nconfusion matrix (rows: gold label, columns: predicted label)");
         let _ = write!(out, "{:<w$}", "");

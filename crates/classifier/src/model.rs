@@ -140,7 +140,9 @@ impl Model {
             return Err(invalid("label count does not match the training summary".into()));
         }
         let mut weights = vec![0.0; n_labels * n_features];
-        if data.config.weighting.idf != data.idf.is_some() || data.idf.as_ref().is_some_and(|idf| idf.len() != n_features) {
+        if data.config.weighting.idf != data.idf.is_some()
+            || data.idf.as_ref().is_some_and(|idf| idf.len() != n_features)
+        {
             return Err(invalid("idf does not match the weighting or the vocabulary".into()));
         }
         for (c, row) in data.weights.iter().enumerate() {
@@ -213,7 +215,9 @@ impl Model {
                     cache.clear();
                 }
                 self.tokenizer.for_each_word(text, |word| {
-                    ids.extend(cache.get(word, || self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t))));
+                    ids.extend(
+                        cache.get(word, || self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t))),
+                    );
                 });
             });
             SparseVector::from_ids(&mut ids)
@@ -255,14 +259,16 @@ impl Model {
     /// log P(term | label) − max over the other labels of log P(term | other).
     fn margin(&self, feature: u32, label: usize) -> f64 {
         let w = self.term_weights(feature);
-        let rival = w.iter().enumerate().filter(|&(c, _)| c != label).map(|(_, &v)| v).fold(f64::NEG_INFINITY, f64::max);
+        let rival =
+            w.iter().enumerate().filter(|&(c, _)| c != label).map(|(_, &v)| v).fold(f64::NEG_INFINITY, f64::max);
         w[label] - rival
     }
 
     /// The `n` terms of `vector` that pushed it most towards `label` (count × margin over the
     /// strongest other label), strongest first; ties in term order.
     pub fn explain(&self, vector: &SparseVector, label: usize, n: usize) -> Vec<(String, f64)> {
-        let mut terms: Vec<(u32, f64)> = vector.entries().iter().map(|&(f, x)| (f, x * self.margin(f, label))).collect();
+        let mut terms: Vec<(u32, f64)> =
+            vector.entries().iter().map(|&(f, x)| (f, x * self.margin(f, label))).collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
     }
@@ -270,7 +276,8 @@ impl Model {
     /// The `n` most indicative terms of `label` in the whole vocabulary (largest margin over the
     /// strongest other label), strongest first.
     pub fn indicative_terms(&self, label: usize, n: usize) -> Vec<(String, f64)> {
-        let mut terms: Vec<(u32, f64)> = (0..self.data.vocabulary.len() as u32).map(|f| (f, self.margin(f, label))).collect();
+        let mut terms: Vec<(u32, f64)> =
+            (0..self.data.vocabulary.len() as u32).map(|f| (f, self.margin(f, label))).collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
     }
@@ -313,8 +320,7 @@ impl Model {
         if hex(&Sha256::digest(payload)) != digest {
             return Err(ModelFormatError::Checksum);
         }
-        let data: ModelData =
-            serde_json::from_slice(payload).map_err(|e| ModelFormatError::Payload(e.to_string()))?;
+        let data: ModelData = serde_json::from_slice(payload).map_err(|e| ModelFormatError::Payload(e.to_string()))?;
         Self::from_data(data)
     }
 

@@ -76,7 +76,8 @@ fn long_paragraphs_keep_finite_probabilities() {
     let examples = seed_examples();
     let labels = sorted_labels(&examples);
     let model = train(&examples, &labels, &multinomial()).unwrap();
-    let whole_report: String = examples.iter().filter(|e| e.label.starts_with("ig-")).map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
+    let whole_report: String =
+        examples.iter().filter(|e| e.label.starts_with("ig-")).map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
     let p = model.predict(&whole_report, None);
     assert!(p.probabilities.iter().all(|x| x.is_finite()));
     assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
@@ -136,7 +137,9 @@ fn model_file_round_trip_and_faults() {
 fn bad_training_data_is_rejected_before_work() {
     let ex = |t: &str, l: &str| Example::new(t, l);
     let two = ["a".to_owned(), "b".to_owned()];
-    let err = |examples: &[Example], labels: &[String]| train(examples, labels, &TrainConfig::default()).unwrap_err().to_string();
+    let err = |examples: &[Example], labels: &[String]| {
+        train(examples, labels, &TrainConfig::default()).unwrap_err().to_string()
+    };
     assert_eq!(err(&[ex("x", "a")], &["a".to_owned()]), "training needs at least two labels, got 1");
     assert_eq!(err(&[ex("x", "a"), ex("y", "c")], &two), "example 1: unknown label \"c\" (known labels: a, b)");
     assert_eq!(err(&[ex("xx", "a")], &two), "label \"b\" has no training examples");
@@ -149,7 +152,10 @@ fn bad_training_data_is_rejected_before_work() {
 fn complement_nb_follows_rennie() {
     // Two labels, three terms: the complement of a label is the other label's counts.
     let ex = |t: &str, l: &str| Example::new(t, l);
-    let config = TrainConfig { tokenizer: paratopic_ingest::TokenizerConfig { stopwords: false, stemming: false, ..Default::default() }, ..TrainConfig::default() };
+    let config = TrainConfig {
+        tokenizer: paratopic_ingest::TokenizerConfig { stopwords: false, stemming: false, ..Default::default() },
+        ..TrainConfig::default()
+    };
     assert_eq!(config.variant, Variant::Complement);
     let labels = ["a".to_owned(), "b".to_owned()];
     let model = train(&[ex("xx xx yy", "a"), ex("zz", "b")], &labels, &config).unwrap();

@@ -8,7 +8,9 @@ use linfa::DatasetBase;
 use linfa::ParamGuard;
 use linfa_bayes::{MultinomialNb, MultinomialNbValidParams};
 use ndarray::{Array1, Array2};
-use paratopic_features::{add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary, Weighting};
+use paratopic_features::{
+    add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary, Weighting,
+};
 use paratopic_ingest::{Tokenizer, TokenizerConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -114,7 +116,10 @@ impl TrainConfig {
             return Err(ClassifierError::Config(format!("alpha must be a positive number, got {}", self.alpha)));
         }
         if !(self.lexicon.weight.is_finite() && self.lexicon.weight >= 0.0) {
-            return Err(ClassifierError::Config(format!("lexicon weight must be 0 or more, got {}", self.lexicon.weight)));
+            return Err(ClassifierError::Config(format!(
+                "lexicon weight must be 0 or more, got {}",
+                self.lexicon.weight
+            )));
         }
         Ok(())
     }
@@ -238,18 +243,19 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
             }
         }
     };
-    let training = TrainingSummary {
-        examples: examples.len(),
-        per_label,
-        digest: training_digest(examples, labels),
-    };
-    let data = ModelData { labels: labels.to_vec(), config: config.clone(), training, vocabulary, idf, class_bias, weights };
+    let training = TrainingSummary { examples: examples.len(), per_label, digest: training_digest(examples, labels) };
+    let data =
+        ModelData { labels: labels.to_vec(), config: config.clone(), training, vocabulary, idf, class_bias, weights };
     Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
 }
 
 /// The lexicon as (label index, token) pairs, tokenized like the training text; empty when
 /// the lexicon weight is 0.
-fn lexicon_tokens(tokenizer: &Tokenizer, config: &TrainConfig, labels: &[String]) -> Result<Vec<(usize, String)>, ClassifierError> {
+fn lexicon_tokens(
+    tokenizer: &Tokenizer,
+    config: &TrainConfig,
+    labels: &[String],
+) -> Result<Vec<(usize, String)>, ClassifierError> {
     let mut out = Vec::new();
     if config.lexicon.weight == 0.0 {
         return Ok(out);

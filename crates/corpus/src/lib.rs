@@ -59,8 +59,12 @@ pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, Co
         }
         let record: Line = serde_json::from_str(line)
             .map_err(|e| bad(n, format!("{e} (expected {{\"text\": \"...\", \"label\": \"...\"}})")))?;
-        let serde_json::Value::String(text) = record.text else { return Err(bad(n, "\"text\" must be a string".into())) };
-        let serde_json::Value::String(label) = record.label else { return Err(bad(n, "\"label\" must be a string".into())) };
+        let serde_json::Value::String(text) = record.text else {
+            return Err(bad(n, "\"text\" must be a string".into()));
+        };
+        let serde_json::Value::String(label) = record.label else {
+            return Err(bad(n, "\"label\" must be a string".into()));
+        };
         if label.trim().is_empty() {
             return Err(bad(n, "empty label".into()));
         }
@@ -240,7 +244,10 @@ fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, CorpusError> {
     Ok(files)
 }
 
-fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path, problems: &mut Vec<String>) -> Result<Vec<(usize, T)>, CorpusError> {
+fn read_jsonl<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    problems: &mut Vec<String>,
+) -> Result<Vec<(usize, T)>, CorpusError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -263,7 +270,10 @@ impl Corpus {
         let mut problems = Vec::new();
         let known: Vec<String> = topics();
         let mut documents = Vec::new();
-        for path in sorted_files(&root.join("documents"), "txt")?.into_iter().chain(sorted_files(&root.join("documents"), "md")?) {
+        for path in sorted_files(&root.join("documents"), "txt")?
+            .into_iter()
+            .chain(sorted_files(&root.join("documents"), "md")?)
+        {
             let id = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let doc = Document::read(id, &path)?;
             let paragraphs = segment(&doc);
@@ -348,7 +358,8 @@ impl Corpus {
         TOPICS
             .iter()
             .map(|t| {
-                let of = |o: &str| self.paragraphs.iter().filter(|p| p.example.label == *t && p.origin.name() == o).count();
+                let of =
+                    |o: &str| self.paragraphs.iter().filter(|p| p.example.label == *t && p.origin.name() == o).count();
                 ((*t).to_owned(), of("seed"), of("authored"))
             })
             .collect()

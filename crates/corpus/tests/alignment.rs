@@ -4,7 +4,8 @@ use std::fs;
 
 use paratopic_corpus::{digest, Corpus, CorpusError};
 
-const DOC: &str = "III. Cybersicherheit\n\nDie Staaten verurteilen Cyberangriffe auf Krankenhäuser.\n\nDas IGF tagt in Genf.\n";
+const DOC: &str =
+    "III. Cybersicherheit\n\nDie Staaten verurteilen Cyberangriffe auf Krankenhäuser.\n\nDas IGF tagt in Genf.\n";
 
 fn corpus_with(labels: &str) -> (tempfile::TempDir, Result<Corpus, CorpusError>) {
     let dir = tempfile::tempdir().unwrap();
@@ -60,14 +61,18 @@ fn folds_file_with_header_and_errors() {
     assert_eq!(paratopic_corpus::read_folds(&path, 2).unwrap(), [1, 0]);
     assert!(paratopic_corpus::read_folds(&path, 3).unwrap_err().to_string().ends_with("record 2 has no fold"));
     fs::write(&path, "0\t1\n5\t0\n").unwrap();
-    assert!(paratopic_corpus::read_folds(&path, 2).unwrap_err().to_string().contains(":2: index 5 is past the last record"));
+    assert!(paratopic_corpus::read_folds(&path, 2)
+        .unwrap_err()
+        .to_string()
+        .contains(":2: index 5 is past the last record"));
 }
 
 #[test]
 fn labeled_jsonl_errors_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.jsonl");
-    fs::write(&path, "{\"text\": \"a\", \"label\": \"x\", \"extra\": 1}\n{\"text\": \"b\", \"label\": \"\"}\n").unwrap();
+    fs::write(&path, "{\"text\": \"a\", \"label\": \"x\", \"extra\": 1}\n{\"text\": \"b\", \"label\": \"\"}\n")
+        .unwrap();
     let err = paratopic_corpus::read_labeled_jsonl(&path).unwrap_err().to_string();
     assert!(err.ends_with("d.jsonl:2: empty label"), "{err}");
 }

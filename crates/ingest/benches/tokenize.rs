@@ -21,7 +21,10 @@ fn benches(c: &mut Criterion) {
     group.bench_function("segment seeds", |b| b.iter(|| docs.iter().map(|d| segment(d).len()).sum::<usize>()));
     let paragraphs: Vec<String> = docs.iter().flat_map(|d| segment(d).into_iter().map(|p| p.text)).collect();
     for (name, config) in [
-        ("tokenize seeds (default: stop words, no stemming)", TokenizerConfig { stemming: false, ..TokenizerConfig::default() }),
+        (
+            "tokenize seeds (default: stop words, no stemming)",
+            TokenizerConfig { stemming: false, ..TokenizerConfig::default() },
+        ),
         ("tokenize seeds (with stemming)", TokenizerConfig::default()),
     ] {
         let tokenizer = Tokenizer::new(config);

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-
 /// Words after a line-final hyphen that show a suspended hyphen
 /// (`Informations- und Kommunikationstechnologien`), which must stay.
 const SUSPENDED_HYPHEN_FOLLOWERS: &[&str] = &["und", "oder", "bzw", "sowie", "als", "bis", "noch", "wie"];

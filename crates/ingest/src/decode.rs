@@ -2,7 +2,6 @@
 //! Latin encodings (Windows-1252, ISO-8859-x) detected with chardetng. Binary files and text in
 //! no recognisable encoding are refused rather than guessed into mojibake.
 
-
 /// How a document's bytes were decoded, and so how text offsets map back to file offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -161,9 +160,11 @@ mod tests {
     fn encodings_are_recognised() {
         assert_eq!(decoded("Förderung".as_bytes()), ("Förderung".into(), "UTF-8".into()));
         assert_eq!(decoded(b"\xef\xbb\xbfF\xc3\xb6rderung"), ("Förderung".into(), "UTF-8 with BOM".into()));
-        let le: Vec<u8> = [0xff, 0xfe].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let le: Vec<u8> =
+            [0xff, 0xfe].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(decoded(&le), ("Förderung".into(), "UTF-16LE (BOM)".into()));
-        let be: Vec<u8> = [0xfe, 0xff].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let be: Vec<u8> =
+            [0xfe, 0xff].into_iter().chain("Förderung".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(decoded(&be), ("Förderung".into(), "UTF-16BE (BOM)".into()));
         let latin = b"Die F\xf6rderung der Zusammenarbeit f\xfcr gr\xf6\xdfere Sicherheit im Cyberraum.";
         assert_eq!(decoded(latin).0, "Die Förderung der Zusammenarbeit für größere Sicherheit im Cyberraum.");

@@ -20,7 +20,9 @@ pub enum IngestError {
         kind: &'static str,
     },
     /// The bytes are text in no encoding paratopic can identify with confidence.
-    #[error("{path}: not text in a known encoding (expected UTF-8, UTF-16 with BOM, or Windows-1252/ISO-8859 Latin text)")]
+    #[error(
+        "{path}: not text in a known encoding (expected UTF-8, UTF-16 with BOM, or Windows-1252/ISO-8859 Latin text)"
+    )]
     UnknownEncoding {
         /// The file.
         path: PathBuf,

@@ -189,11 +189,9 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
     let blocks = match layout {
         Layout::Indented => indented_blocks(lines),
         Layout::Wrapped => wrapped_blocks(lines),
-        Layout::LinePerParagraph => lines
-            .iter()
-            .filter(|l| !l.is_blank())
-            .map(|l| Block { lines: vec![*l], in_footnotes: false })
-            .collect(),
+        Layout::LinePerParagraph => {
+            lines.iter().filter(|l| !l.is_blank()).map(|l| Block { lines: vec![*l], in_footnotes: false }).collect()
+        }
     };
     let blocks = split_long_blocks(blocks);
     let mut paragraphs = Vec::with_capacity(blocks.len());

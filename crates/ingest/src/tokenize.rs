@@ -58,11 +58,7 @@ impl std::fmt::Debug for Tokenizer {
 impl Tokenizer {
     /// A tokenizer with the given settings.
     pub fn new(config: TokenizerConfig) -> Self {
-        let stopwords = STOPWORDS_DE
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let stopwords = STOPWORDS_DE.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
         Self { config, stopwords, stemmer: Stemmer::create(Algorithm::German) }
     }
 
@@ -175,9 +171,56 @@ fn class(c: char) -> Option<Class> {
         '.' | '\'' | '‘' | '’' => Class::MidNumLet,
         '_' => Class::ExtendNumLet,
         'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ſ' => Class::Letter,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '!' | '"' | '#' | '$' | '%' | '&' | '(' | ')' | '*' | '+' | '-' | '/' | '<'
-        | '=' | '>' | '?' | '@' | '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' | '\u{a0}' | '¡'..='©' | '«' | '¬' | '®'..='³' | '´'
-        | '¶' | '¸'..='¹' | '»'..='¿' | '×' | '÷' | '–' | '—' | '“' | '”' | '„' | '…' | '€' => Class::Other,
+        '\t'
+        | '\n'
+        | '\u{b}'
+        | '\u{c}'
+        | '\r'
+        | ' '
+        | '!'
+        | '"'
+        | '#'
+        | '$'
+        | '%'
+        | '&'
+        | '('
+        | ')'
+        | '*'
+        | '+'
+        | '-'
+        | '/'
+        | '<'
+        | '='
+        | '>'
+        | '?'
+        | '@'
+        | '['
+        | '\\'
+        | ']'
+        | '^'
+        | '`'
+        | '{'
+        | '|'
+        | '}'
+        | '~'
+        | '\u{a0}'
+        | '¡'..='©'
+        | '«'
+        | '¬'
+        | '®'..='³'
+        | '´'
+        | '¶'
+        | '¸'..='¹'
+        | '»'..='¿'
+        | '×'
+        | '÷'
+        | '–'
+        | '—'
+        | '“'
+        | '”'
+        | '„'
+        | '…'
+        | '€' => Class::Other,
         _ => return None,
     })
 }
@@ -190,7 +233,11 @@ fn class(c: char) -> Option<Class> {
 fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
     // Check the whole text first, so that nothing is emitted when the fallback is needed.
     let bytes = text.as_bytes();
-    let outside = bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xc0).any(|(i, _)| text[i..].chars().next().and_then(class).is_none());
+    let outside = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b >= 0xc0)
+        .any(|(i, _)| text[i..].chars().next().and_then(class).is_none());
     if outside {
         return false;
     }
@@ -225,8 +272,9 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
             let joins_letters = prev == Class::Letter
                 && matches!(next, Some((Class::Letter, _)))
                 && matches!(k, Class::MidLetter | Class::MidNumLet);
-            let joins_digits =
-                prev == Class::Digit && matches!(next, Some((Class::Digit, _))) && matches!(k, Class::MidNum | Class::MidNumLet);
+            let joins_digits = prev == Class::Digit
+                && matches!(next, Some((Class::Digit, _)))
+                && matches!(k, Class::MidNum | Class::MidNumLet);
             match next {
                 Some((n, next_len)) if joins_letters || joins_digits => {
                     prev = n;

@@ -66,7 +66,10 @@ fn check(text: &str) {
             lead += content.len() - content.trim_start().len();
             if !content.trim().is_empty() {
                 let at = offset + lead;
-                assert!(paragraphs.iter().any(|p| p.start <= at && at < p.end), "line at {at} is in no paragraph: {content:?}");
+                assert!(
+                    paragraphs.iter().any(|p| p.start <= at && at < p.end),
+                    "line at {at} is in no paragraph: {content:?}"
+                );
             }
             offset += line.len();
         }

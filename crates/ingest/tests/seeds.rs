@@ -34,7 +34,9 @@ fn pdf_extraction_un_res_75_32() {
     let p = find(&ps, "54/49 vom 1. Dezember 1999");
     assert!(p.text.starts_with("unter Hinweis auf ihre Resolutionen 53/70 vom 4. Dezember 1998"));
     assert!(find(&ps, "Gruppe von Regierungssachverständigen für Entwicklungen").text.starts_with("unter Begrüßung"));
-    assert!(find(&ps, "bestätigend, dass Informations- und Kommunikationstechnologien einen doppelten").kind == Kind::Body);
+    assert!(
+        find(&ps, "bestätigend, dass Informations- und Kommunikationstechnologien einen doppelten").kind == Kind::Body
+    );
     assert!(!ps.iter().any(|p| p.text.contains("De- zember") || p.text.contains("Dezem- ber")));
     assert!(find(&ps, "(COVID-19)").text.contains("Coronavirus-Krankheit"));
     // The page-break footnotes are paragraphs of their own, not glued into the running text.
@@ -42,7 +44,9 @@ fn pdf_extraction_un_res_75_32() {
     assert_eq!(footnotes, ["1 A/65/201.", "2 A/68/98.", "3 A/70/174."]);
     let before = find(&ps, "ferner in Bestätigung der Schlussfolgerungen");
     assert!(before.text.ends_with("gefördert wird,"), "{}", before.text);
-    assert!(find(&ps, "Hauptverantwortung für die Aufrechterhaltung").text.starts_with("betonend, dass die Staaten zwar"));
+    assert!(find(&ps, "Hauptverantwortung für die Aufrechterhaltung")
+        .text
+        .starts_with("betonend, dass die Staaten zwar"));
     // Title over two printed lines; the signature block at the end.
     assert_eq!(ps[0].kind, Kind::Heading);
     assert!(ps[0].text.ends_with("im Cyberspace im Kontext der internationalen Sicherheit"));
@@ -76,7 +80,11 @@ fn report_lines_ig_report() {
     assert_eq!(Layout::detect(&raw), Layout::LinePerParagraph);
     assert_eq!(ps.len(), 140);
     assert_eq!(kinds(&ps), BTreeMap::from([("body", 22), ("heading", 20), ("list_item", 50), ("reference", 48)]));
-    for heading in ["III. Cybersicherheit", "Hanoi-Konvention: Unterzeichnung trotz westlicher Kritik", "I. WSIS+20 Überprüfungskonferenz"] {
+    for heading in [
+        "III. Cybersicherheit",
+        "Hanoi-Konvention: Unterzeichnung trotz westlicher Kritik",
+        "I. WSIS+20 Überprüfungskonferenz",
+    ] {
         assert_eq!(find(&ps, heading).kind, Kind::Heading, "{heading}");
     }
     // Bullets lose their marker; a. / b. sub-items are list items.
@@ -85,7 +93,10 @@ fn report_lines_ig_report() {
     assert!(bullet.text.starts_with("Die Entscheidung"));
     assert!(raw[bullet.start..bullet.end].starts_with("- Die Entscheidung"));
     let sub = find(&ps, "benötigt das IGF ein stabiles Budget");
-    assert_eq!((sub.kind, sub.section.as_deref()), (Kind::ListItem, Some("Konfliktlinien: Finanzierung und Regierungsrolle")));
+    assert_eq!(
+        (sub.kind, sub.section.as_deref()),
+        (Kind::ListItem, Some("Konfliktlinien: Finanzierung und Regierungsrolle"))
+    );
     // Citation markers go from running text; the reference list keeps them.
     assert!(find(&ps, "im Konsensus verabschiedet.").text.contains("verabschiedet. In acht Kapitel"));
     let reference = find(&ps, "[12] https://hanoiconvention.org/");

@@ -162,6 +162,9 @@ struct Job<'a> {
 pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     let show_progress = !opts.quiet && std::io::stderr().is_terminal();
     let mut warn = |msg: String| eprintln!("paratopic: warning: {msg}");
+    if opts.inputs.is_empty() && std::io::stdin().is_terminal() {
+        bail!("no input: give files or folders to classify, or pipe text in (`paratopic classify --help`)");
+    }
     let inputs = if opts.inputs.is_empty() { vec![PathBuf::from("-")] } else { opts.inputs.clone() };
     let sources = input::collect(&inputs, input::extensions_for(opts.jsonl_input), &mut warn)?;
     if let Some(out) = &opts.output {

@@ -85,7 +85,7 @@ struct EvalArgs {
 
 #[derive(Args)]
 struct ClassifyArgs {
-    /// Files or folders to classify; `-` (the default) reads standard input.
+    /// Files or folders to classify; `-` reads standard input (the default when input is piped).
     #[arg(value_name = "PATH")]
     inputs: Vec<PathBuf>,
     /// Output format.

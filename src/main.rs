@@ -189,6 +189,10 @@ pub struct ModelArgs {
     /// between German compounds and their parts.
     #[arg(long, value_name = "MIN-MAX", default_value = "0", value_parser = parse_range)]
     char_ngrams: [usize; 2],
+    /// Also count the parts of German compounds (`Cybersicherheitsstrategie` →
+    /// `cybersicherheit`, `strategie`); the parts are learned from the training words.
+    #[arg(long, default_value_t = TrainConfig::default().decompound, action = ArgAction::Set)]
+    decompound: bool,
     /// Add the words of the section heading as extra features.
     #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
     section_features: bool,
@@ -291,6 +295,7 @@ impl ModelArgs {
             bigrams: self.bigrams,
             char_ngrams: self.char_ngrams,
             section_features: self.section_features,
+            decompound: self.decompound,
             lexicon,
         })
     }

@@ -204,6 +204,16 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
             }),
         ),
         (
+            "complement NB, no stemming, lexicon weight 10, decompounding".into(),
+            with(&|c| {
+                c.variant = Variant::Complement;
+                c.tokenizer.stemming = false;
+                c.lexicon = lex(10.0);
+                c.decompound = true;
+            }),
+        ),
+        ("decompounding (German compounds also count as their parts)".into(), with(&|c| c.decompound = true)),
+        (
             "complement NB, min_df 2, lexicon weight 10".into(),
             with(&|c| {
                 c.variant = Variant::Complement;

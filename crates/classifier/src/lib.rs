@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod compound;
 mod error;
 mod eval;
 pub mod metrics;

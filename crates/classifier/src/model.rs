@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::compound::Decompounder;
 use crate::error::ModelFormatError;
 use crate::train::{featurize, hex, TrainConfig};
 use crate::ClassifierError;
@@ -60,9 +61,14 @@ static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 #[derive(Default)]
 struct WordCache {
     model: u64,
-    short: FxHashMap<u128, Option<u32>>,
-    long: FxHashMap<Box<str>, Option<u32>>,
+    short: FxHashMap<u128, WordFeatures>,
+    long: FxHashMap<Box<str>, WordFeatures>,
 }
+
+/// The features of one word: its own and, for a compound, those of its two parts
+/// (`NONE` where there is none).
+type WordFeatures = [u32; 3];
+const NONE: u32 = u32::MAX;
 
 impl WordCache {
     fn len(&self) -> usize {
@@ -74,8 +80,8 @@ impl WordCache {
         self.long.clear();
     }
 
-    /// The feature of `word`, computed by `compute` the first time.
-    fn get(&mut self, word: &str, compute: impl FnOnce() -> Option<u32>) -> Option<u32> {
+    /// The features of `word`, computed by `compute` the first time.
+    fn get(&mut self, word: &str, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
         let bytes = word.as_bytes();
         if bytes.len() < 16 {
             let mut packed = [0u8; 16];
@@ -107,6 +113,7 @@ pub struct Model {
     /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c.
     weights: Vec<f64>,
     tokenizer: Tokenizer,
+    compounds: Option<Decompounder>,
 }
 
 /// The serialized content of a model file.
@@ -116,6 +123,9 @@ pub(crate) struct ModelData {
     pub config: TrainConfig,
     pub training: TrainingSummary,
     pub vocabulary: Vocabulary,
+    /// The parts compounds are split into, sorted (with `TrainConfig::decompound`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compound_parts: Vec<String>,
     /// Inverse document frequency per term, when the weighting uses it.
     pub idf: Option<Vec<f64>>,
     /// Score of each label before any term (the log prior for multinomial NB).
@@ -160,7 +170,8 @@ impl Model {
             return Err(invalid("a class prior is not finite".into()));
         }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
-        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer })
+        let compounds = data.config.decompound.then(|| Decompounder::from_parts(&data.compound_parts));
+        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds })
     }
 
     /// The labels, in score order.
@@ -204,7 +215,7 @@ impl Model {
     pub fn vectorize(&self, text: &str, section: Option<&str>) -> SparseVector {
         let config = &self.data.config;
         let mut vector = if config.bigrams || config.section_features || config.char_ngrams[1] > 0 {
-            self.data.vocabulary.vectorize(featurize(&self.tokenizer, config, text, section))
+            self.data.vocabulary.vectorize(featurize(&self.tokenizer, config, self.compounds.as_ref(), text, section))
         } else {
             // The common case: words straight to feature ids through the per-thread cache.
             let mut ids = Vec::new();
@@ -215,15 +226,27 @@ impl Model {
                     cache.clear();
                 }
                 self.tokenizer.for_each_word(text, |word| {
-                    ids.extend(
-                        cache.get(word, || self.tokenizer.normalize(word).and_then(|t| self.data.vocabulary.id(&t))),
-                    );
+                    let features = cache.get(word, || self.word_features(word));
+                    ids.extend(features.into_iter().filter(|&f| f != NONE));
                 });
             });
             SparseVector::from_ids(&mut ids)
         };
         config.weighting.apply(&mut vector, self.data.idf.as_deref());
         vector
+    }
+
+    /// The features of one word: its token's, and its compound parts' when decompounding.
+    fn word_features(&self, word: &str) -> WordFeatures {
+        let mut features = [NONE; 3];
+        let Some(token) = self.tokenizer.normalize(word) else { return features };
+        let vocabulary = &self.data.vocabulary;
+        features[0] = vocabulary.id(&token).unwrap_or(NONE);
+        if let Some((a, b)) = self.compounds.as_ref().and_then(|c| c.split(&token)) {
+            features[1] = vocabulary.id(a).unwrap_or(NONE);
+            features[2] = vocabulary.id(b).unwrap_or(NONE);
+        }
+        features
     }
 
     /// Labels one paragraph of text.

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::compound::Decompounder;
 use crate::model::{Model, ModelData, TrainingSummary};
 use crate::ClassifierError;
 
@@ -87,6 +88,10 @@ pub struct TrainConfig {
     /// Add the tokens of the section heading, marked `§`, as extra features.
     #[serde(default)]
     pub section_features: bool,
+    /// Count the parts of German compounds too (`cybersicherheitsstrategie` →
+    /// `cybersicherheit`, `strategie`), with parts learned from the training words.
+    #[serde(default)]
+    pub decompound: bool,
     /// Topic lexicon used as a prior.
     #[serde(default)]
     pub lexicon: Lexicon,
@@ -105,6 +110,7 @@ impl Default for TrainConfig {
             bigrams: false,
             char_ngrams: [0, 0],
             section_features: false,
+            decompound: false,
             lexicon: Lexicon::default(),
         }
     }
@@ -172,7 +178,13 @@ pub fn sorted_labels(examples: &[Example]) -> Vec<String> {
 
 /// Turns text into tokens the way a model with `config` does: the tokenizer, then bigrams
 /// and section tokens when they are switched on.
-pub(crate) fn featurize(tokenizer: &Tokenizer, config: &TrainConfig, text: &str, section: Option<&str>) -> Vec<String> {
+pub(crate) fn featurize(
+    tokenizer: &Tokenizer,
+    config: &TrainConfig,
+    compounds: Option<&Decompounder>,
+    text: &str,
+    section: Option<&str>,
+) -> Vec<String> {
     let mut tokens = tokenizer.tokenize(text);
     let words = tokens.len();
     if config.bigrams {
@@ -182,6 +194,15 @@ pub(crate) fn featurize(tokenizer: &Tokenizer, config: &TrainConfig, text: &str,
         let mut grams = tokens[..words].to_vec();
         add_char_ngrams(&mut grams, config.char_ngrams[0], config.char_ngrams[1]);
         tokens.extend(grams.drain(words..));
+    }
+    if let Some(compounds) = compounds {
+        for i in 0..words {
+            if let Some((a, b)) = compounds.split(&tokens[i]) {
+                let (a, b) = (a.to_owned(), b.to_owned());
+                tokens.push(a);
+                tokens.push(b);
+            }
+        }
     }
     if let (true, Some(section)) = (config.section_features, section) {
         tokenizer.for_each_token(section, |t| tokens.push(format!("§{t}")));
@@ -195,8 +216,17 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
     config.check()?;
     let targets = validate(examples, labels)?;
     let tokenizer = Tokenizer::new(config.tokenizer.clone());
-    let tokens: Vec<Vec<String>> =
-        examples.par_iter().map(|e| featurize(&tokenizer, config, &e.text, e.section.as_deref())).collect();
+    let (compound_parts, compounds) = if config.decompound {
+        let words: Vec<Vec<String>> = examples.par_iter().map(|e| tokenizer.tokenize(&e.text)).collect();
+        let (parts, compounds) = Decompounder::learn(&words);
+        (parts, Some(compounds))
+    } else {
+        (Vec::new(), None)
+    };
+    let tokens: Vec<Vec<String>> = examples
+        .par_iter()
+        .map(|e| featurize(&tokenizer, config, compounds.as_ref(), &e.text, e.section.as_deref()))
+        .collect();
     let lexicon = lexicon_tokens(&tokenizer, config, labels)?;
     let mut vocabulary = Vocabulary::build(tokens.iter().map(Vec::as_slice), config.min_df);
     if lexicon.iter().any(|(_, t)| vocabulary.id(t).is_none()) {
@@ -244,8 +274,16 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
         }
     };
     let training = TrainingSummary { examples: examples.len(), per_label, digest: training_digest(examples, labels) };
-    let data =
-        ModelData { labels: labels.to_vec(), config: config.clone(), training, vocabulary, idf, class_bias, weights };
+    let data = ModelData {
+        labels: labels.to_vec(),
+        config: config.clone(),
+        training,
+        vocabulary,
+        compound_parts,
+        idf,
+        class_bias,
+        weights,
+    };
     Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
 }
 

@@ -189,10 +189,10 @@ fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&Path]) -> Command {
     c
 }
 
+/// The `seconds` of a peer's one-line JSON report.
 fn json_seconds(out: &str) -> Result<f64> {
-    let at = out.find("\"seconds\": ").context("no seconds in the peer's output")? + 11;
-    let rest = &out[at..];
-    rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim().parse().context("seconds")
+    let report: serde_json::Value = serde_json::from_str(out.trim()).with_context(|| format!("unexpected output: {out}"))?;
+    report["seconds"].as_f64().context("no seconds in the peer's output")
 }
 
 /// The venv python with scikit-learn (and fastText when it builds), made by bench/setup.sh.

@@ -53,18 +53,10 @@ fn sklearn(root: &Path) -> Result<Vec<(String, f64, f64, f64)>> {
     }
     let mut rows = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let field = |name: &str| -> Option<&str> {
-            let at = line.find(&format!("\"{name}\": "))? + name.len() + 4;
-            let rest = &line[at..];
-            Some(rest[..rest.find([',', '}']).unwrap_or(rest.len())].trim().trim_matches('"'))
-        };
-        let num = |name: &str| field(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
-        rows.push((
-            format!("scikit-learn {}", field("name").unwrap_or("?")),
-            num("accuracy"),
-            num("macro_f1"),
-            num("seconds"),
-        ));
+        let row: serde_json::Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
+        let num = |name: &str| row[name].as_f64().unwrap_or(f64::NAN);
+        let name = row["name"].as_str().unwrap_or("?");
+        rows.push((format!("scikit-learn {name}"), num("accuracy"), num("macro_f1"), num("seconds")));
     }
     Ok(rows)
 }

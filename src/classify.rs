@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use paratopic_classifier::Model;
+use paratopic_classifier::{Model, StagedFile};
 use paratopic_ingest::{segment, segment_with, Document, IngestError, Layout, Paragraph};
 use rayon::prelude::*;
 
 use crate::input::{self, parse_jsonl, JsonlRecord, Source};
-use crate::output::{self, AtomicFile, Format, Record, Scores};
+use crate::output::{self, Format, Record, Scores};
 
 /// Files up to this size are read whole; larger ones are streamed in pieces.
 const WHOLE_FILE_BYTES: u64 = 4 << 20;
@@ -170,10 +170,12 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
-    let (sink, file): (Box<dyn Write + Send>, Option<AtomicFile>) = match &opts.output {
+    let (sink, file): (Box<dyn Write + Send>, Option<StagedFile>) = match &opts.output {
         Some(path) => {
-            let file = AtomicFile::create(path)?;
-            (Box::new(std::io::BufWriter::with_capacity(1 << 20, file.writer()?)), Some(file))
+            let file = StagedFile::create(path)
+                .with_context(|| format!("{}: cannot create the output file", path.display()))?;
+            let writer = file.file().try_clone()?;
+            (Box::new(std::io::BufWriter::with_capacity(1 << 20, writer)), Some(file))
         }
         None => (Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
     };
@@ -223,7 +225,8 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     job.out.finish()?;
     job.progress.finish_and_clear();
     if let Some(file) = file {
-        file.commit()?;
+        let path = file.path().to_path_buf();
+        file.commit().with_context(|| format!("{}", path.display()))?;
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);

@@ -1,8 +1,6 @@
-//! Output records and their writers (JSONL, CSV), and atomic output files.
+//! Output records and their serialization (JSONL, CSV).
 
-use std::path::{Path, PathBuf};
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -111,41 +109,5 @@ pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
             }
             Ok(w.into_inner().map_err(|e| e.into_error())?)
         }
-    }
-}
-
-/// An output file that appears only when complete: written to a temporary file in the same
-/// folder, synced and renamed into place by [`AtomicFile::commit`]. Dropped without a commit,
-/// it removes the temporary file and leaves any previous file untouched.
-pub struct AtomicFile {
-    tmp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> Result<Self> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".paratopic-").suffix(".tmp");
-        // An ordinary file, readable by all (temporary files are private by default).
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let tmp =
-            builder.tempfile_in(dir).with_context(|| format!("{}: cannot create the output file", path.display()))?;
-        Ok(Self { tmp, path: path.to_path_buf() })
-    }
-
-    /// A second handle for writing.
-    pub fn writer(&self) -> Result<std::fs::File> {
-        Ok(self.tmp.as_file().try_clone()?)
-    }
-
-    pub fn commit(self) -> Result<()> {
-        self.tmp.as_file().sync_all().with_context(|| format!("{}", self.path.display()))?;
-        self.tmp.persist(&self.path).map_err(|e| e.error).with_context(|| format!("{}", self.path.display()))?;
-        Ok(())
     }
 }

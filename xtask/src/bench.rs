@@ -191,7 +191,8 @@ fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&Path]) -> Command {
 
 /// The `seconds` of a peer's one-line JSON report.
 fn json_seconds(out: &str) -> Result<f64> {
-    let report: serde_json::Value = serde_json::from_str(out.trim()).with_context(|| format!("unexpected output: {out}"))?;
+    let report: serde_json::Value =
+        serde_json::from_str(out.trim()).with_context(|| format!("unexpected output: {out}"))?;
     report["seconds"].as_f64().context("no seconds in the peer's output")
 }
 

@@ -53,7 +53,8 @@ fn sklearn(root: &Path) -> Result<Vec<(String, f64, f64, f64)>> {
     }
     let mut rows = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let row: serde_json::Value = serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
+        let row: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("unexpected output: {line}"))?;
         let num = |name: &str| row[name].as_f64().unwrap_or(f64::NAN);
         let name = row["name"].as_str().unwrap_or("?");
         rows.push((format!("scikit-learn {name}"), num("accuracy"), num("macro_f1"), num("seconds")));

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{train, Lexicon, Model, TrainConfig};
+use paratopic_classifier::{train, Lexicon, Model, StagedFile, TrainConfig};
 use paratopic_corpus::{topics, Corpus};
 use sha2::{Digest, Sha256};
 
@@ -60,17 +60,13 @@ pub fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     let mut staged = Vec::new();
     for (name, bytes) in files {
         let path = root.join(name);
-        let dir = path.parent().context("file without folder")?;
-        let mut builder = tempfile::Builder::new();
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let mut tmp = builder.tempfile_in(dir).with_context(|| format!("{}", dir.display()))?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        staged.push((tmp, path));
+        let file = StagedFile::create(&path).with_context(|| format!("{}", path.display()))?;
+        file.file().write_all(bytes).with_context(|| format!("{}", path.display()))?;
+        staged.push(file);
     }
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("{}", path.display()))?;
+    for file in staged {
+        let path = file.path().to_path_buf();
+        file.commit().with_context(|| format!("{}", path.display()))?;
     }
     Ok(())
 }

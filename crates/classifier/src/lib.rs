@@ -26,12 +26,14 @@ mod error;
 mod eval;
 pub mod metrics;
 mod model;
+mod staged;
 mod train;
 
 pub use error::{ClassifierError, ModelFormatError};
 pub use eval::{cross_validate, stratified_folds};
 pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
 pub use paratopic_features::Weighting;
+pub use staged::StagedFile;
 pub use train::{sorted_labels, train, training_digest, validate, Example, Lexicon, TrainConfig, Variant};
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compound::Decompounder;
 use crate::error::ModelFormatError;
+use crate::staged::StagedFile;
 use crate::train::{featurize, hex, TrainConfig};
 use crate::ClassifierError;
 
@@ -353,22 +354,12 @@ impl Model {
         Self::from_bytes(&bytes).map_err(|source| ClassifierError::Format { path: path.to_path_buf(), source })
     }
 
-    /// Writes the model file atomically: a temporary file in the same folder, synced, then
-    /// renamed over `path`. An error leaves any previous file untouched.
+    /// Writes the model file atomically ([`StagedFile`]): an error leaves any previous file
+    /// untouched.
     pub fn save(&self, path: &Path) -> Result<(), ClassifierError> {
         let io = |source| ClassifierError::Io { path: path.to_path_buf(), source };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut builder = tempfile::Builder::new();
-        // An ordinary file, readable by all (temporary files are private by default).
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-        tmp.write_all(&self.to_bytes()).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        let staged = StagedFile::create(path).map_err(io)?;
+        staged.file().write_all(&self.to_bytes()).map_err(io)?;
+        staged.commit().map_err(io)
     }
 }

@@ -473,12 +473,11 @@ impl Ctx<'_> {
         if self.opts.jsonl_input {
             return Ok(Parsed::Jsonl(parse_jsonl(&source.name(), &bytes, 1)?));
         }
-        let doc = match source.decode(&bytes) {
+        let doc = match source.decode(bytes) {
             Ok(doc) => doc,
             Err(e @ IngestError::Binary { .. }) => return Ok(Parsed::Skipped(e.to_string())),
             Err(e) => return skip_or_fail(source, e),
         };
-        drop(bytes);
         let mut notes = Vec::new();
         if self.opts.verbose {
             notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));

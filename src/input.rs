@@ -63,7 +63,7 @@ impl Source {
     }
 
     /// Decodes the bytes of this source as a document.
-    pub fn decode(&self, bytes: &[u8]) -> Result<Document, paratopic_ingest::IngestError> {
+    pub fn decode(&self, bytes: Vec<u8>) -> Result<Document, paratopic_ingest::IngestError> {
         let path = self.path().map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
         Document::from_bytes(self.id(), bytes, &path)
     }

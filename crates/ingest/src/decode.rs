@@ -53,18 +53,20 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x7fELF", "an executable"),
 ];
 
-/// Decodes a file's bytes.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Undecodable> {
+/// Decodes a file's bytes. UTF-8 (the common case) becomes the text without a copy.
+pub fn decode(bytes: impl Into<Vec<u8>>) -> Result<(String, Encoding), Undecodable> {
+    let mut bytes = bytes.into();
     if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
         return Err(Undecodable::Binary(kind));
     }
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let body = &bytes[bom_len..];
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         if encoding == encoding_rs::UTF_8 {
-            return std::str::from_utf8(body)
-                .map(|t| (t.to_owned(), Encoding::Utf8 { bom: true }))
+            bytes.drain(..bom_len);
+            return String::from_utf8(bytes)
+                .map(|text| (text, Encoding::Utf8 { bom: true }))
                 .map_err(|_| Undecodable::UnknownEncoding);
         }
+        let body = &bytes[bom_len..];
         // UTF-16: malformed sequences become U+FFFD, one code unit each, so offsets still map.
         let (text, _) = encoding.decode_without_bom_handling(body);
         return Ok((text.into_owned(), Encoding::Utf16 { big_endian: encoding == encoding_rs::UTF_16BE }));
@@ -73,16 +75,17 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Undecodable> {
     if head.contains(&0) {
         return Err(Undecodable::Binary("NUL bytes"));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((text.to_owned(), Encoding::Utf8 { bom: false }));
-    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, Encoding::Utf8 { bom: false })),
+        Err(e) => e.into_bytes(),
+    };
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
+    detector.feed(&bytes, true);
     let (guess, confident) = detector.guess_assess(Some(b"de"), false);
     if !guess.is_single_byte() {
         return Err(Undecodable::UnknownEncoding);
     }
-    let (text, malformed) = guess.decode_without_bom_handling(bytes);
+    let (text, malformed) = guess.decode_without_bom_handling(&bytes);
     if malformed || !(confident || guess == encoding_rs::WINDOWS_1252) || !plausible_text(&text) {
         return Err(Undecodable::UnknownEncoding);
     }

@@ -20,11 +20,13 @@ pub struct Document {
 }
 
 impl Document {
-    /// Decodes a document from raw bytes (see [`crate::decode`] for what is accepted);
-    /// `path` names the file in errors.
-    pub fn from_bytes(id: impl Into<String>, bytes: &[u8], path: &Path) -> Result<Self, IngestError> {
+    /// Decodes a document from raw bytes (see [`crate::decode`] for what is accepted; owned
+    /// UTF-8 bytes become the text without a copy); `path` names the file in errors.
+    pub fn from_bytes(id: impl Into<String>, bytes: impl Into<Vec<u8>>, path: &Path) -> Result<Self, IngestError> {
+        let bytes = bytes.into();
+        let source_len = bytes.len();
         match decode(bytes) {
-            Ok((text, encoding)) => Ok(Self { id: id.into(), text, encoding, source_len: bytes.len() }),
+            Ok((text, encoding)) => Ok(Self { id: id.into(), text, encoding, source_len }),
             Err(Undecodable::Binary(kind)) => Err(IngestError::Binary { path: path.to_path_buf(), kind }),
             Err(Undecodable::UnknownEncoding) => Err(IngestError::UnknownEncoding { path: path.to_path_buf() }),
         }
@@ -43,7 +45,7 @@ impl Document {
     /// Reads a document from a file.
     pub fn read(id: impl Into<String>, path: &Path) -> Result<Self, IngestError> {
         let bytes = std::fs::read(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
-        Self::from_bytes(id, &bytes, path)
+        Self::from_bytes(id, bytes, path)
     }
 }
 

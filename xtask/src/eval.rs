@@ -114,6 +114,13 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         c
     };
     let lex = |w: f64| Lexicon { weight: w, terms: lexicon.terms.clone() };
+    // The same change on top of complement NB.
+    let cnb = |f: &dyn Fn(&mut TrainConfig)| {
+        with(&|c| {
+            c.variant = Variant::Complement;
+            f(c);
+        })
+    };
     let tfidf = Weighting { binary: false, sublinear_tf: true, idf: true, l2_norm: true };
     vec![
         ("baseline: multinomial, counts, stop words, stemming, alpha 1".into(), base.clone()),
@@ -143,70 +150,31 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         ("lexicon prior, weight 1".into(), with(&|c| c.lexicon = lex(1.0))),
         ("lexicon prior, weight 3".into(), with(&|c| c.lexicon = lex(3.0))),
         ("lexicon prior, weight 10".into(), with(&|c| c.lexicon = lex(10.0))),
-        ("complement NB".into(), with(&|c| c.variant = Variant::Complement)),
+        ("complement NB".into(), cnb(&|_| {})),
         ("complement NB, weight-normalized".into(), with(&|c| c.variant = Variant::ComplementNormalized)),
-        (
-            "complement NB, alpha 0.3".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.alpha = 0.3
-            }),
-        ),
-        (
-            "complement NB, binary counts (presence)".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.weighting.binary = true
-            }),
-        ),
-        (
-            "complement NB, sublinear tf".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.weighting.sublinear_tf = true
-            }),
-        ),
-        (
-            "complement NB, lexicon weight 3".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.lexicon = lex(3.0)
-            }),
-        ),
+        ("complement NB, alpha 0.3".into(), cnb(&|c| c.alpha = 0.3)),
+        ("complement NB, binary counts (presence)".into(), cnb(&|c| c.weighting.binary = true)),
+        ("complement NB, sublinear tf".into(), cnb(&|c| c.weighting.sublinear_tf = true)),
+        ("complement NB, lexicon weight 3".into(), cnb(&|c| c.lexicon = lex(3.0))),
         (
             "complement NB, no stemming, stop words kept".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
+            cnb(&|c| {
                 c.tokenizer.stemming = false;
                 c.tokenizer.stopwords = false;
             }),
         ),
-        (
-            "complement NB, lexicon weight 10".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.lexicon = lex(10.0)
-            }),
-        ),
-        (
-            "complement NB, lexicon weight 30".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
-                c.lexicon = lex(30.0)
-            }),
-        ),
+        ("complement NB, lexicon weight 10".into(), cnb(&|c| c.lexicon = lex(10.0))),
+        ("complement NB, lexicon weight 30".into(), cnb(&|c| c.lexicon = lex(30.0))),
         (
             "complement NB, no stemming, lexicon weight 10".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
+            cnb(&|c| {
                 c.tokenizer.stemming = false;
                 c.lexicon = lex(10.0);
             }),
         ),
         (
             "complement NB, no stemming, lexicon weight 10, decompounding".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
+            cnb(&|c| {
                 c.tokenizer.stemming = false;
                 c.lexicon = lex(10.0);
                 c.decompound = true;
@@ -215,8 +183,7 @@ fn grid(base: &TrainConfig, lexicon: &Lexicon) -> Vec<(String, TrainConfig)> {
         ("decompounding (German compounds also count as their parts)".into(), with(&|c| c.decompound = true)),
         (
             "complement NB, min_df 2, lexicon weight 10".into(),
-            with(&|c| {
-                c.variant = Variant::Complement;
+            cnb(&|c| {
                 c.min_df = 2;
                 c.lexicon = lex(10.0);
             }),

@@ -153,11 +153,6 @@ impl SparseVector {
         self.entries.len()
     }
 
-    /// Sum of the values.
-    pub fn total(&self) -> f64 {
-        self.entries.iter().map(|&(_, v)| v).sum()
-    }
-
     /// Writes the values into a dense row (which must be zeroed and long enough).
     pub fn scatter_into(&self, row: &mut [f64]) {
         for &(id, v) in &self.entries {
@@ -331,6 +326,5 @@ mod tests {
         let mut row = [0.0; 4];
         v.scatter_into(&mut row);
         assert_eq!(row, [0.0, 1.0, 0.0, 2.0]);
-        assert_eq!(v.total(), 3.0);
     }
 }

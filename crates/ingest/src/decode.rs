@@ -117,36 +117,44 @@ fn plausible_text(text: &str) -> bool {
 pub(crate) struct OffsetMap<'a> {
     text: &'a str,
     encoding: Encoding,
+    /// File offset of the first character (after a byte order mark).
+    first: usize,
+    /// Length of the file: no offset maps past it. (A lone last byte of a UTF-16 file
+    /// decodes to a whole U+FFFD, which would otherwise count as two bytes.)
+    file_len: usize,
     /// Last mapped (text offset, file offset), to walk forward from.
     at: (usize, usize),
 }
 
 impl<'a> OffsetMap<'a> {
-    pub(crate) fn new(text: &'a str, encoding: Encoding) -> Self {
-        let start = match encoding {
+    pub(crate) fn new(text: &'a str, encoding: Encoding, file_len: usize) -> Self {
+        let first = match encoding {
             Encoding::Utf8 { bom } => usize::from(bom) * 3,
             Encoding::Utf16 { .. } => 2,
             Encoding::SingleByte(_) => 0,
         };
-        Self { text, encoding, at: (0, start) }
+        Self { text, encoding, first, file_len, at: (0, first) }
     }
 
     /// The file offset of text offset `offset`; cheap when offsets increase.
     pub(crate) fn map(&mut self, offset: usize) -> usize {
-        if let Encoding::Utf8 { bom } = self.encoding {
-            return offset + usize::from(bom) * 3;
-        }
-        if offset < self.at.0 {
-            self.at = (0, Self::new(self.text, self.encoding).at.1);
-        }
-        let (from, base) = self.at;
-        let segment = &self.text[from..offset];
-        let bytes = match self.encoding {
-            Encoding::Utf16 { .. } => segment.chars().map(|c| 2 * c.len_utf16()).sum::<usize>(),
-            _ => segment.chars().count(),
+        let mapped = match self.encoding {
+            Encoding::Utf8 { .. } => self.first + offset,
+            _ => {
+                if offset < self.at.0 {
+                    self.at = (0, self.first);
+                }
+                let (from, base) = self.at;
+                let segment = &self.text[from..offset];
+                let bytes = match self.encoding {
+                    Encoding::Utf16 { .. } => segment.chars().map(|c| 2 * c.len_utf16()).sum::<usize>(),
+                    _ => segment.chars().count(),
+                };
+                self.at = (offset, base + bytes);
+                self.at.1
+            }
         };
-        self.at = (offset, base + bytes);
-        self.at.1
+        mapped.min(self.file_len)
     }
 }
 
@@ -194,12 +202,12 @@ mod tests {
     #[test]
     fn offsets_map_back_to_the_file() {
         let text = "aö€b";
-        let mut utf16 = OffsetMap::new(text, Encoding::Utf16 { big_endian: false });
+        let mut utf16 = OffsetMap::new(text, Encoding::Utf16 { big_endian: false }, 2 + 2 * 4);
         // a(1) ö(2) €(3) in UTF-8; 2 bytes each in UTF-16 after a 2-byte BOM.
         assert_eq!([utf16.map(0), utf16.map(1), utf16.map(3), utf16.map(6)], [2, 4, 6, 8]);
-        let mut latin = OffsetMap::new("Föx", Encoding::SingleByte(encoding_rs::WINDOWS_1252));
+        let mut latin = OffsetMap::new("Föx", Encoding::SingleByte(encoding_rs::WINDOWS_1252), 3);
         assert_eq!([latin.map(0), latin.map(3), latin.map(4)], [0, 2, 3]);
-        let mut bom = OffsetMap::new("x", Encoding::Utf8 { bom: true });
+        let mut bom = OffsetMap::new("x", Encoding::Utf8 { bom: true }, 4);
         assert_eq!(bom.map(1), 4);
     }
 }

@@ -196,7 +196,7 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
     let blocks = split_long_blocks(blocks);
     let mut paragraphs = Vec::with_capacity(blocks.len());
     let mut section: Option<String> = None;
-    let mut offsets = OffsetMap::new(&doc.text, doc.encoding);
+    let mut offsets = OffsetMap::new(&doc.text, doc.encoding, doc.source_len);
     // Lines without any text (rules such as `_____`) join the span of the next paragraph, or
     // of the last one at the end, so that every line lies in some paragraph's span.
     let mut orphan: Option<(usize, usize)> = None;
@@ -209,16 +209,15 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
         if let Some((start, _)) = orphan.take() {
             paragraph.start = start;
         }
-        // A malformed UTF-16 tail (an odd last byte) decodes to a whole U+FFFD: clamp.
-        paragraph.start = offsets.map(paragraph.start).min(doc.source_len);
-        paragraph.end = offsets.map(paragraph.end).min(doc.source_len);
+        paragraph.start = offsets.map(paragraph.start);
+        paragraph.end = offsets.map(paragraph.end);
         if paragraph.kind == Kind::Heading {
             section = Some(paragraph.text.clone());
         }
         paragraphs.push(paragraph);
     }
     if let (Some((_, end)), Some(last)) = (orphan, paragraphs.last_mut()) {
-        last.end = offsets.map(end).min(doc.source_len);
+        last.end = offsets.map(end);
     }
     paragraphs
 }

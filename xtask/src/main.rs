@@ -25,8 +25,11 @@ tasks:
             throughput and peak memory of paratopic classify (1 and 2 threads) and train,
             with scikit-learn and fastText (bench/setup.sh --fasttext) on the same N MB
             file of news (default 200), and the memory on a --big-mb file (default 1000)
-  compare   paratopic and scikit-learn (bench/setup.sh makes its venv) on the gnad folds
-            from ../shared/data, side by side; skipped when ../shared is absent
+  compare [--ceiling]
+            paratopic and scikit-learn (bench/setup.sh makes its venv) on the gnad folds
+            from ../shared/data, side by side; skipped when ../shared is absent.
+            --ceiling runs a grid of tuned linear classifiers (NB, SVM, logistic
+            regression) instead of the four baselines and names the best of it
 ";
 
 /// The repository root (xtask lives one level below it).
@@ -91,7 +94,7 @@ fn main() -> ExitCode {
             let out = flag(&args, "--out").unwrap_or_else(root);
             retrain::run(&corpus, &out)
         }
-        Some("compare") => compare::run(&root()),
+        Some("compare") => compare::run(&root(), args.iter().any(|a| a == "--ceiling")),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("eval") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));

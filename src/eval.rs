@@ -22,6 +22,9 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
             if opts.folds < 2 {
                 bail!("--folds must be at least 2");
             }
+            if opts.folds > examples.len() {
+                bail!("--folds {} is more than the {} examples in {}", opts.folds, examples.len(), opts.data.display());
+            }
             (
                 stratified_folds(&targets, opts.folds, opts.seed),
                 format!("{} stratified folds, seed {}", opts.folds, opts.seed),

@@ -213,6 +213,9 @@ fn bad_input_gives_one_line_and_exit_code_2() {
         assert!(out.stdout.is_empty());
     };
     check(&["classify", "does/not/exist"], "does/not/exist");
+    // The I/O error is said once, not once per error in the chain.
+    let out = paratopic(&["eval", "--data", "no/such/data.jsonl"]);
+    assert_eq!(stderr(&out).matches("No such file or directory").count(), 1, "{}", stderr(&out));
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     check(&["classify", empty.to_str().unwrap()], "no .txt/.md files found");
@@ -220,6 +223,13 @@ fn bad_input_gives_one_line_and_exit_code_2() {
         temp_file(&dir, "bad.jsonl", b"{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": 3, \"label\": \"b\"}\n");
     check(&["train", "--data", bad_json.to_str().unwrap(), "-o", "x.model"], "bad.jsonl:2: \"text\" must be a string");
     let one_label = temp_file(&dir, "one.jsonl", b"{\"text\": \"eins\", \"label\": \"a\"}\n");
+    let two = temp_file(
+        &dir,
+        "two.jsonl",
+        b"{\"text\": \"eins\", \"label\": \"a\"}\n{\"text\": \"zwei\", \"label\": \"b\"}\n",
+    );
+    check(&["eval", "--data", two.to_str().unwrap(), "--folds", "1"], "--folds must be at least 2");
+    check(&["eval", "--data", two.to_str().unwrap(), "--folds", "3"], "--folds 3 is more than the 2 examples");
     check(&["train", "--data", one_label.to_str().unwrap(), "-o", "x.model"], "at least two labels");
     let not_a_model = temp_file(&dir, "m.model", b"\x89PNG\r\n");
     check(

@@ -65,19 +65,19 @@ pub enum ClassifierError {
     #[error("naive bayes fitting failed: {0}")]
     Fit(String),
     /// A model file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Format {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
-        source: ModelFormatError,
+        error: ModelFormatError,
     },
     /// I/O on a model file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }

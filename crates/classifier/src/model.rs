@@ -350,14 +350,14 @@ impl Model {
 
     /// Loads a model file.
     pub fn load(path: &Path) -> Result<Self, ClassifierError> {
-        let bytes = std::fs::read(path).map_err(|source| ClassifierError::Io { path: path.to_path_buf(), source })?;
-        Self::from_bytes(&bytes).map_err(|source| ClassifierError::Format { path: path.to_path_buf(), source })
+        let bytes = std::fs::read(path).map_err(|error| ClassifierError::Io { path: path.to_path_buf(), error })?;
+        Self::from_bytes(&bytes).map_err(|error| ClassifierError::Format { path: path.to_path_buf(), error })
     }
 
     /// Writes the model file atomically ([`StagedFile`]): an error leaves any previous file
     /// untouched.
     pub fn save(&self, path: &Path) -> Result<(), ClassifierError> {
-        let io = |source| ClassifierError::Io { path: path.to_path_buf(), source };
+        let io = |error| ClassifierError::Io { path: path.to_path_buf(), error };
         let staged = StagedFile::create(path).map_err(io)?;
         staged.file().write_all(&self.to_bytes()).map_err(io)?;
         staged.commit().map_err(io)

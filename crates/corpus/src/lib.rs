@@ -198,12 +198,12 @@ impl fmt::Display for Problems {
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// A file could not be read or listed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A document could not be decoded.
     #[error(transparent)]
@@ -229,7 +229,7 @@ pub struct Corpus {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CorpusError + '_ {
-    move |source| CorpusError::Io { path: path.to_path_buf(), source }
+    move |error| CorpusError::Io { path: path.to_path_buf(), error }
 }
 
 fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, CorpusError> {

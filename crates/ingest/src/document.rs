@@ -44,7 +44,7 @@ impl Document {
 
     /// Reads a document from a file.
     pub fn read(id: impl Into<String>, path: &Path) -> Result<Self, IngestError> {
-        let bytes = std::fs::read(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|error| IngestError::Io { path: path.to_path_buf(), error })?;
         Self::from_bytes(id, bytes, path)
     }
 }

@@ -201,7 +201,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         files_done: 0,
         files_total: sources.len(),
     };
-    job.out.write(output::header(opts.format, model.labels())?)?;
+    job.out.write(output::header(opts.format, model.labels(), opts.explain > 0)?)?;
 
     let mut batch: Vec<&Source> = Vec::new();
     let mut batch_bytes = 0;
@@ -339,7 +339,7 @@ impl Job<'_> {
                         start: r.start,
                         end: r.end,
                         kind: "body",
-                        section: None,
+                        section: r.section,
                         text: r.text,
                     });
                     carry.paragraphs += 1;
@@ -507,7 +507,10 @@ impl Ctx<'_> {
                 text: &item.text,
                 label: &labels[p.label],
                 confidence: p.probabilities[p.label],
-                explain: (self.opts.explain > 0).then(|| self.model.explain(&v, p.label, self.opts.explain)),
+                explain: (self.opts.explain > 0).then(|| {
+                    let terms = self.model.explain(&v, p.label, self.opts.explain);
+                    terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
+                }),
                 scores: Scores { labels, values: p.probabilities },
             });
         }

@@ -1,5 +1,6 @@
 //! `paratopic eval`: stratified k-fold cross-validation with the training settings of `train`.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -16,8 +17,11 @@ pub struct EvalOptions<'a> {
 
 pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<()> {
     let targets = validate(examples, labels).with_context(|| format!("{}", opts.data.display()))?;
-    let (folds, how) = match opts.folds_file {
-        Some(path) => (paratopic_corpus::read_folds(path, examples.len())?, format!("folds from {}", path.display())),
+    let (folds, how, source) = match opts.folds_file {
+        Some(path) => {
+            let folds = paratopic_corpus::read_folds(path, examples.len())?;
+            (folds, format!("folds from {}", path.display()), json!({ "file": path.display().to_string() }))
+        }
         None => {
             if opts.folds < 2 {
                 bail!("--folds must be at least 2");
@@ -28,26 +32,55 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
             (
                 stratified_folds(&targets, opts.folds, opts.seed),
                 format!("{} stratified folds, seed {}", opts.folds, opts.seed),
+                json!({ "stratified": opts.folds, "seed": opts.seed }),
             )
         }
     };
-    let n_folds = folds.iter().max().map_or(0, |m| m + 1);
+    every_fold_can_train(&folds, &targets, labels)?;
+    let mut ids = folds.clone();
+    ids.sort_unstable();
+    ids.dedup();
     let folds: Vec<Option<usize>> = folds.into_iter().map(Some).collect();
     let confusion = cross_validate(examples, labels, config, &folds)?;
-    if opts.json {
+    let report = if opts.json {
         let report = json!({
             "data": opts.data.display().to_string(),
             "examples": examples.len(),
-            "folds": n_folds,
+            "folds": ids.len(),
+            "fold_assignment": source,
             "accuracy": confusion.accuracy(),
             "macro_f1": confusion.macro_f1(),
             "per_label": confusion.per_label(),
             "confusion": confusion,
         });
-        println!("{report}");
+        format!("{report}\n")
     } else {
-        println!("cross-validation on {} ({} examples, {how})\n", opts.data.display(), examples.len());
-        print!("{}", confusion.to_table());
+        format!(
+            "cross-validation on {} ({} examples, {how})\n\n{}",
+            opts.data.display(),
+            examples.len(),
+            confusion.to_table()
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(report.as_bytes())?;
+    Ok(out.flush()?)
+}
+
+/// Every fold must leave training examples of every label; a label with one example, or a
+/// folds file that puts all of a label in one fold, cannot be cross-validated.
+fn every_fold_can_train(folds: &[usize], targets: &[usize], labels: &[String]) -> Result<()> {
+    for (label, name) in labels.iter().enumerate() {
+        let members: Vec<usize> = (0..targets.len()).filter(|&i| targets[i] == label).map(|i| folds[i]).collect();
+        if members.len() == 1 {
+            bail!(
+                "label {name:?} has only 1 example: the fold that holds it leaves none to train on \
+                 (cross-validation needs at least 2 examples per label)"
+            );
+        }
+        if let Some(&fold) = members.first().filter(|&&f| members.iter().all(|&m| m == f)) {
+            bail!("fold {fold} holds all {} examples of label {name:?}: none are left to train on", members.len());
+        }
     }
     Ok(())
 }

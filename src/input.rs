@@ -154,6 +154,8 @@ struct JsonlParagraph {
     #[serde(default)]
     id: Option<serde_json::Value>,
     text: Option<serde_json::Value>,
+    #[serde(default)]
+    section: Option<serde_json::Value>,
 }
 
 /// A paragraph read from JSONL input: its line number (from 1, within the text parsed) and
@@ -163,6 +165,8 @@ pub struct JsonlRecord {
     pub line: usize,
     pub id: String,
     pub text: String,
+    /// The optional `section` field: the heading the paragraph stands under.
+    pub section: Option<String>,
     pub start: usize,
     pub end: usize,
 }
@@ -191,12 +195,17 @@ pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Re
                 Some(_) => return Err("\"text\" must be a string".to_owned()),
                 None => return Err("missing \"text\"".to_owned()),
             };
+            let section = match r.section {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(s)) => Some(s),
+                Some(_) => return Err("\"section\" must be a string".to_owned()),
+            };
             let id = match r.id {
                 None => (first_line - 1 + n).to_string(),
                 Some(serde_json::Value::String(s)) => s,
                 Some(other) => other.to_string(),
             };
-            Ok(JsonlRecord { line: n, id, text, start, end: start + content.len() })
+            Ok(JsonlRecord { line: n, id, text, section, start, end: start + content.len() })
         })();
         out.push(record.map_err(|e| (n, e)));
     }

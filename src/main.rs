@@ -6,6 +6,7 @@ mod input;
 mod output;
 mod train;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,10 +66,10 @@ struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
     /// Number of stratified folds.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, conflicts_with = "folds_file")]
     folds: usize,
     /// Seed of the fold assignment (the same seed gives the same folds).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, conflicts_with = "folds_file")]
     seed: u64,
     /// Take the folds from a file of `index<TAB>fold` lines (0-based record index) instead, to
     /// compare with another tool on identical splits.
@@ -193,14 +194,15 @@ pub struct ModelArgs {
     /// `cybersicherheit`, `strategie`); the parts are learned from the training words.
     #[arg(long, default_value_t = TrainConfig::default().decompound, action = ArgAction::Set)]
     decompound: bool,
-    /// Add the words of the section heading as extra features.
+    /// Add the words of the section heading as extra features (from JSONL data: the optional
+    /// `"section"` field of each line).
     #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
     section_features: bool,
     /// A topic lexicon (TOML: `[terms]` with a list of words per label) used as a prior.
     #[arg(long, value_name = "FILE")]
     lexicon: Option<PathBuf>,
     /// Pseudo-count each lexicon word adds to its label's term counts.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = Lexicon::DEFAULT_WEIGHT, requires = "lexicon")]
     lexicon_weight: f64,
     /// The label set, in score order (e.g. `cybersecurity,ai,wsis,financing,other`): any other
     /// label in the data is an error, and every label needs examples. Default: the labels
@@ -377,13 +379,14 @@ fn run(cli: Cli) -> Result<()> {
                 })?],
                 None => (0..model.labels().len()).collect(),
             };
+            let mut out = std::io::stdout().lock();
             for label in labels {
-                println!("{}", model.labels()[label]);
+                writeln!(out, "{}", model.labels()[label])?;
                 for (term, weight) in model.indicative_terms(label, args.top) {
-                    println!("  {weight:>7.3}  {term}");
+                    writeln!(out, "  {weight:>7.3}  {term}")?;
                 }
             }
-            Ok(())
+            Ok(out.flush()?)
         }
     }
 }

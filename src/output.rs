@@ -9,7 +9,8 @@ use serde::Serialize;
 pub enum Format {
     /// One JSON object per paragraph.
     Jsonl,
-    /// A header line and one row per paragraph; scores as one column per label.
+    /// A header line and one row per paragraph; scores as one column per label, and with
+    /// `--explain` an `explain` column of `term:weight` pairs separated by `;`.
     Csv,
 }
 
@@ -29,6 +30,7 @@ pub struct Record<'a> {
     #[serde(serialize_with = "rounded")]
     pub confidence: f64,
     pub scores: Scores<'a>,
+    /// The terms that pushed the paragraph towards its label, weights rounded like scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<(String, f64)>>,
 }
@@ -59,8 +61,9 @@ fn rounded<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round(*v))
 }
 
-/// What an output starts with: the CSV header line (nothing for JSONL).
-pub fn header(format: Format, labels: &[String]) -> Result<Vec<u8>> {
+/// What an output starts with: the CSV header line (nothing for JSONL); `explain` adds the
+/// column of explanations.
+pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8>> {
     match format {
         Format::Jsonl => Ok(Vec::new()),
         Format::Csv => {
@@ -71,6 +74,9 @@ pub fn header(format: Format, labels: &[String]) -> Result<Vec<u8>> {
                     .map(|s| (*s).to_owned())
                     .collect();
             header.extend(labels.iter().map(|l| format!("score_{l}")));
+            if explain {
+                header.push("explain".to_owned());
+            }
             w.write_record(&header)?;
             Ok(w.into_inner().map_err(|e| e.into_error())?)
         }
@@ -105,6 +111,12 @@ pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
                     round(r.confidence).to_string(),
                 ];
                 row.extend(r.scores.values.iter().map(|v| round(*v).to_string()));
+                if let Some(terms) = &r.explain {
+                    // `term:weight` pairs, strongest first, separated by `;` (a bigram term holds
+                    // a space; no term holds `;`).
+                    let pairs: Vec<String> = terms.iter().map(|(t, w)| format!("{t}:{w}")).collect();
+                    row.push(pairs.join(";"));
+                }
                 w.write_record(&row)?;
             }
             Ok(w.into_inner().map_err(|e| e.into_error())?)

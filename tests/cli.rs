@@ -142,6 +142,21 @@ fn jsonl_input_is_classified_as_is_and_keeps_ids() {
     let explained = recs[1]["explain"].as_array().unwrap();
     assert_eq!(explained.len(), 3);
     assert!(explained.iter().all(|t| t[1].as_f64().unwrap() > 0.0));
+    // Asked for more terms than push towards the label, it lists only those that do.
+    let out = paratopic(&["classify", "--input-format", "jsonl", input.to_str().unwrap(), "-q", "--explain", "1000"]);
+    let all = records(&out)[1]["explain"].as_array().unwrap().clone();
+    assert!(all.len() > 3 && all.len() < 9, "{all:?}");
+    assert!(all.iter().all(|t| t[1].as_f64().unwrap() > 0.0), "{all:?}");
+    // CSV output carries the explanation in a column of its own.
+    let args =
+        ["classify", "--input-format", "jsonl", input.to_str().unwrap(), "-q", "--explain", "2", "--format", "csv"];
+    let out = paratopic(&args);
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("explain"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let pairs: Vec<&str> = rows[1].iter().next_back().unwrap().split(';').collect();
+    assert_eq!(pairs.len(), 2);
+    assert_eq!(pairs[0], format!("{}:{}", explained[0][0].as_str().unwrap(), explained[0][1]));
 }
 
 #[test]
@@ -231,6 +246,10 @@ fn bad_input_gives_one_line_and_exit_code_2() {
     check(&["eval", "--data", two.to_str().unwrap(), "--folds", "1"], "--folds must be at least 2");
     check(&["eval", "--data", two.to_str().unwrap(), "--folds", "3"], "--folds 3 is more than the 2 examples");
     check(&["train", "--data", one_label.to_str().unwrap(), "-o", "x.model"], "at least two labels");
+    check(
+        &["train", "--data", two.to_str().unwrap(), "-o", "no/such/dir/x.model"],
+        "no/such/dir/x.model: cannot write in no/such/dir: no such folder",
+    );
     let not_a_model = temp_file(&dir, "m.model", b"\x89PNG\r\n");
     check(
         &["classify", "--model", not_a_model.to_str().unwrap(), "corpus/documents"],

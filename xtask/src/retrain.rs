@@ -12,13 +12,10 @@ use sha2::{Digest, Sha256};
 pub const MODEL_FILE: &str = "models/default.model";
 pub const CARD_FILE: &str = "models/default.md";
 
-/// Weight of the corpus lexicon in the default model (chosen by `cargo xtask eval --table`).
-pub const LEXICON_WEIGHT: f64 = 10.0;
-
 /// The topic lexicon of the corpus (`lexicon.toml`), with the default weight.
 pub fn corpus_lexicon(corpus_dir: &Path) -> Result<Lexicon> {
     let path = corpus_dir.join("lexicon.toml");
-    Ok(Lexicon { weight: LEXICON_WEIGHT, terms: paratopic_corpus::read_lexicon(&path)? })
+    Ok(Lexicon { weight: Lexicon::DEFAULT_WEIGHT, terms: paratopic_corpus::read_lexicon(&path)? })
 }
 
 /// The settings of the default model: the library defaults (chosen by measurement, see
@@ -86,19 +83,21 @@ pub fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8], figures: &crate:
     let _ = writeln!(
         card,
         "- settings: {:?} Naive Bayes (fitted by linfa-bayes), alpha {}, min_df {}, stop words {}, stemming {}, \
-         numbers {:?}, sublinear tf {}, idf {}, L2 norm {}, bigrams {}, char n-grams {:?}, section features {}, \
-         lexicon weight {}\n",
+         numbers {:?}, binary counts {}, sublinear tf {}, idf {}, L2 norm {}, bigrams {}, char n-grams {:?}, \
+         decompounding {}, section features {}, lexicon weight {}\n",
         config.variant,
         config.alpha,
         config.min_df,
         if t.stopwords { "removed" } else { "kept" },
         if t.stemming { "Snowball German" } else { "off" },
         t.numbers,
+        w.binary,
         w.sublinear_tf,
         w.idf,
         w.l2_norm,
         config.bigrams,
         config.char_ngrams,
+        config.decompound,
         config.section_features,
         config.lexicon.weight
     );

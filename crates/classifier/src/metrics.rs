@@ -99,7 +99,9 @@ impl Confusion {
         let mut out = String::new();
         let _ = writeln!(out, "accuracy  {:.4}", self.accuracy());
         let _ = writeln!(out, "macro-F1  {:.4}  ({} paragraphs)\n", self.macro_f1(), self.total());
-        let w = self.labels.iter().map(String::len).max().unwrap_or(5).max(5);
+        // Widths in characters, as `format!` pads: labels may be German (`Überblick`).
+        let width = |l: &str| l.chars().count();
+        let w = self.labels.iter().map(|l| width(l)).max().unwrap_or(5).max(5);
         let _ = writeln!(out, "{:<w$}  precision  recall      F1  support", "label");
         for s in self.per_label() {
             let _ = writeln!(
@@ -111,13 +113,13 @@ impl Confusion {
         let _ = writeln!(out, "\nconfusion matrix (rows: gold label, columns: predicted label)");
         let _ = write!(out, "{:<w$}", "");
         for l in &self.labels {
-            let _ = write!(out, " {:>c$}", l, c = l.len().max(4));
+            let _ = write!(out, " {:>c$}", l, c = width(l).max(4));
         }
         out.push('\n');
         for (l, row) in self.labels.iter().zip(&self.counts) {
             let _ = write!(out, "{l:<w$}");
             for (h, n) in self.labels.iter().zip(row) {
-                let _ = write!(out, " {:>c$}", n, c = h.len().max(4));
+                let _ = write!(out, " {:>c$}", n, c = width(h).max(4));
             }
             out.push('\n');
         }
@@ -152,5 +154,20 @@ mod tests {
         assert_eq!((s[2].f1, s[2].support), (0.0, 1));
         let f1_b = 2.0 * (1.0 / 3.0) * 0.5 / (1.0 / 3.0 + 0.5);
         assert!((m.macro_f1() - (2.0 / 3.0 + f1_b + 0.0) / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn table_columns_are_as_wide_as_the_longest_label_in_characters() {
+        let labels = vec!["Überblick".to_owned(), "Künstliche Intelligenz".to_owned()];
+        let mut m = Confusion::new(&labels);
+        m.add(0, 1);
+        m.add(1, 1);
+        let table = m.to_table();
+        let matrix: Vec<&str> = table.lines().skip_while(|l| !l.starts_with("confusion")).skip(1).collect();
+        let widths: Vec<usize> = matrix.iter().map(|l| l.chars().count()).collect();
+        assert_eq!(widths, [widths[0]; 3], "{table}");
+        // Two spaces after the longest label, not one more per umlaut byte.
+        assert!(table.contains("\nKünstliche Intelligenz     0.5000"), "{table}");
+        assert!(matrix[0].ends_with(" Überblick Künstliche Intelligenz"), "{table}");
     }
 }

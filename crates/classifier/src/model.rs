@@ -289,19 +289,21 @@ impl Model {
     }
 
     /// The `n` terms of `vector` that pushed it most towards `label` (count × margin over the
-    /// strongest other label), strongest first; ties in term order.
+    /// strongest other label), strongest first; ties in term order. Only terms that favour
+    /// `label` are listed, so there may be fewer than `n`.
     pub fn explain(&self, vector: &SparseVector, label: usize, n: usize) -> Vec<(String, f64)> {
-        let mut terms: Vec<(u32, f64)> =
-            vector.entries().iter().map(|&(f, x)| (f, x * self.margin(f, label))).collect();
-        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
+        self.strongest(vector.entries().iter().map(|&(f, x)| (f, x * self.margin(f, label))), n)
     }
 
     /// The `n` most indicative terms of `label` in the whole vocabulary (largest margin over the
-    /// strongest other label), strongest first.
+    /// strongest other label), strongest first; only terms that favour `label`.
     pub fn indicative_terms(&self, label: usize, n: usize) -> Vec<(String, f64)> {
-        let mut terms: Vec<(u32, f64)> =
-            (0..self.data.vocabulary.len() as u32).map(|f| (f, self.margin(f, label))).collect();
+        self.strongest((0..self.data.vocabulary.len() as u32).map(|f| (f, self.margin(f, label))), n)
+    }
+
+    /// The `n` largest positive weights of `terms`, strongest first, ties in term order.
+    fn strongest(&self, terms: impl Iterator<Item = (u32, f64)>, n: usize) -> Vec<(String, f64)> {
+        let mut terms: Vec<(u32, f64)> = terms.filter(|&(_, w)| w > 0.0).collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.into_iter().take(n).map(|(f, w)| (self.data.vocabulary.terms()[f as usize].clone(), w)).collect()
     }

@@ -26,7 +26,12 @@ impl StagedFile {
         // An ordinary file, readable by all (temporary files are private by default).
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        Ok(Self { tmp: builder.tempfile_in(dir)?, path: path.to_path_buf() })
+        // tempfile's error names the temporary path, which means nothing to the user.
+        let tmp = builder.tempfile_in(dir).map_err(|e| {
+            let reason = if dir.is_dir() { e.kind().to_string() } else { "no such folder".to_owned() };
+            io::Error::new(e.kind(), format!("cannot write in {}: {reason}", dir.display()))
+        })?;
+        Ok(Self { tmp, path: path.to_path_buf() })
     }
 
     /// The file to write to (`&File` implements `Write`; `try_clone` gives an owned handle).

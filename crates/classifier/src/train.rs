@@ -64,6 +64,12 @@ pub struct Lexicon {
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl Lexicon {
+    /// The weight the measurements chose (`docs/measurements.md`): the default model's, and
+    /// the default of `--lexicon-weight`.
+    pub const DEFAULT_WEIGHT: f64 = 10.0;
+}
+
 /// Settings of training; saved in the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
@@ -123,7 +129,7 @@ impl TrainConfig {
         }
         if !(self.lexicon.weight.is_finite() && self.lexicon.weight >= 0.0) {
             return Err(ClassifierError::Config(format!(
-                "lexicon weight must be 0 or more, got {}",
+                "lexicon weight must be a finite number, 0 or more, got {}",
                 self.lexicon.weight
             )));
         }

@@ -33,8 +33,9 @@ pub fn topics() -> Vec<String> {
     TOPICS.iter().map(|t| (*t).to_owned()).collect()
 }
 
-/// Reads labeled data: one `{"text": ..., "label": ...}` object per line (other fields are
-/// ignored). Every error names the file and the line; nothing is returned on any error.
+/// Reads labeled data: one `{"text": ..., "label": ...}` object per line, with an optional
+/// `"section"` (the heading above the paragraph; other fields are ignored). A UTF-8 byte order
+/// mark is skipped. Every error names the file and the line; nothing is returned on any error.
 pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<Example>, CorpusError> {
     Ok(read_labeled_jsonl_lines(path)?.into_iter().map(|(_, e)| e).collect())
 }
@@ -45,6 +46,8 @@ pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, Co
     struct Line {
         text: serde_json::Value,
         label: serde_json::Value,
+        #[serde(default)]
+        section: serde_json::Value,
     }
     let name = path.display();
     let bad = |n: usize, what: String| CorpusError::Data(format!("{name}:{n}: {what}"));
@@ -52,7 +55,7 @@ pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, Co
     let text = String::from_utf8(bytes)
         .map_err(|e| CorpusError::Data(format!("{name}: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
     let mut examples = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in text.strip_prefix('\u{feff}').unwrap_or(&text).lines().enumerate() {
         let n = i + 1;
         if line.trim().is_empty() {
             continue;
@@ -68,7 +71,12 @@ pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, Co
         if label.trim().is_empty() {
             return Err(bad(n, "empty label".into()));
         }
-        examples.push((n, Example::new(text, label)));
+        let section = match record.section {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(section) => Some(section),
+            _ => return Err(bad(n, "\"section\" must be a string".into())),
+        };
+        examples.push((n, Example { section, ..Example::new(text, label) }));
     }
     if examples.is_empty() {
         return Err(CorpusError::Data(format!("{name}: no examples")));
@@ -76,17 +84,21 @@ pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, Co
     Ok(examples)
 }
 
-/// Reads a folds file: `index<TAB>fold` lines (0-based record index; a header line is
-/// allowed), and returns the fold of each of `records` records.
+/// Reads a folds file: `index<TAB>fold` lines (0-based record index; a first line of two
+/// words, such as `index<TAB>fold`, is a header), and returns the fold of each of `records`
+/// records.
 pub fn read_folds(path: &Path, records: usize) -> Result<Vec<usize>, CorpusError> {
     let name = path.display();
     let bad = |what: String| CorpusError::Data(format!("{name}{what}"));
     let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let is_word = |f: &str| !f.is_empty() && f.chars().all(|c| c.is_alphabetic() || c == '_');
     let mut folds = vec![None; records];
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         let fields: Vec<&str> = line.trim().split('\t').collect();
-        if line.trim().is_empty() || (n == 1 && fields[0].parse::<usize>().is_err()) {
+        let header = n == 1 && fields.len() == 2 && fields.iter().all(|f| is_word(f));
+        if line.trim().is_empty() || header {
             continue;
         }
         let [index, fold] = fields[..] else { return Err(bad(format!(":{n}: expected index<TAB>fold"))) };
@@ -112,7 +124,15 @@ pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, Corpus
         terms: BTreeMap<String, Vec<String>>,
     }
     let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let file: File = toml::from_str(&text).map_err(|e| CorpusError::Data(format!("{}: {e}", path.display())))?;
+    let file: File = toml::from_str(&text).map_err(|e| {
+        // toml's own message spans several lines (it quotes the source); say it on one.
+        let line = e
+            .span()
+            .map(|span| text.as_bytes()[..span.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1);
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        let message = e.message().trim().replace('\n', "; ");
+        CorpusError::Data(format!("{}{at}: {message}", path.display()))
+    })?;
     Ok(file.terms)
 }
 

@@ -65,6 +65,39 @@ fn folds_file_with_header_and_errors() {
         .unwrap_err()
         .to_string()
         .contains(":2: index 5 is past the last record"));
+    // Only a line of two words is a header; a first line that is data but wrong says so.
+    let err = |text: &str| {
+        fs::write(&path, text).unwrap();
+        paratopic_corpus::read_folds(&path, 2).unwrap_err().to_string()
+    };
+    assert!(err("-1\t0\n1\t0\n").ends_with(":1: index is not a number"));
+    assert!(err("0 1\n1 0\n").ends_with(":1: expected index<TAB>fold"));
+    fs::write(&path, "\u{feff}index\tfold\n0\t1\n1\t0\n").unwrap();
+    assert_eq!(paratopic_corpus::read_folds(&path, 2).unwrap(), [1, 0]);
+}
+
+#[test]
+fn labeled_jsonl_takes_a_bom_and_an_optional_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.jsonl");
+    let lines =
+        "\u{feff}{\"text\": \"a\", \"label\": \"x\", \"section\": \"Cyber\"}\n{\"text\": \"b\", \"label\": \"y\"}\n";
+    fs::write(&path, lines).unwrap();
+    let examples = paratopic_corpus::read_labeled_jsonl(&path).unwrap();
+    assert_eq!(examples.iter().map(|e| e.section.as_deref()).collect::<Vec<_>>(), [Some("Cyber"), None]);
+    fs::write(&path, "{\"text\": \"a\", \"label\": \"x\", \"section\": 3}\n").unwrap();
+    let err = paratopic_corpus::read_labeled_jsonl(&path).unwrap_err().to_string();
+    assert!(err.ends_with("d.jsonl:1: \"section\" must be a string"), "{err}");
+}
+
+#[test]
+fn a_bad_lexicon_is_one_line_with_its_line_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lexicon.toml");
+    fs::write(&path, "[terms]\nai = [\"ki\"]\ncyber = \"bsi\"\nwsis = [\"igf\"]\n").unwrap();
+    let err = paratopic_corpus::read_lexicon(&path).unwrap_err().to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("lexicon.toml:3: "), "{err}");
 }
 
 #[test]

@@ -51,7 +51,7 @@ fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0));
     }
-    let texts: Vec<String> = match crate::eval::gnad(root) {
+    let texts: Vec<String> = match crate::eval::gnad(root)? {
         Some((examples, _)) => examples.into_iter().map(|e| e.text).collect(),
         None => paratopic_corpus::Corpus::load(&root.join("corpus"))?.examples().into_iter().map(|e| e.text).collect(),
     };
@@ -70,14 +70,8 @@ fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let mb: u64 =
-        args.iter().position(|a| a == "--mb").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(200);
-    let big_mb: u64 = args
-        .iter()
-        .position(|a| a == "--big-mb")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+    let mb: u64 = crate::number(args, "--mb")?.unwrap_or(200);
+    let big_mb: u64 = crate::number(args, "--big-mb")?.unwrap_or(1000);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir)?;
     eprintln!("building paratopic (release)…");
@@ -90,7 +84,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let paratopic = root.join("target/release/paratopic");
     // Every tool trains on the gnad articles, or on the corpus paragraphs without ../shared.
-    let (train_data, n_train) = match crate::eval::gnad(root) {
+    let (train_data, n_train) = match crate::eval::gnad(root)? {
         Some((examples, _)) => (root.join("../shared/data/gnad-test.jsonl"), examples.len()),
         None => {
             eprintln!("../shared/data/gnad-test.jsonl is not there: training on corpus/ and making the input from it");

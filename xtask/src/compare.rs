@@ -21,7 +21,7 @@ struct Row {
 }
 
 pub fn run(root: &Path, ceiling: bool) -> Result<()> {
-    let Some((examples, folds)) = crate::eval::gnad(root) else {
+    let Some((examples, folds)) = crate::eval::gnad(root)? else {
         println!("compare: skipped, ../shared/data/gnad-test.jsonl and gnad-folds.tsv are not there");
         return Ok(());
     };

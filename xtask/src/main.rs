@@ -73,8 +73,8 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     let model = paratopic_classifier::Model::from_bytes(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
     let text = retrain::model_card(&corpus, &model, &bytes, &figures);
-    retrain::write_together(&root(), &[(retrain::CARD_FILE, text.as_bytes())])?;
-    println!("wrote {}", retrain::CARD_FILE);
+    retrain::write_together(&[(card, text.as_bytes())])?;
+    println!("wrote {}", card.display());
     Ok(())
 }
 
@@ -86,8 +86,44 @@ fn flag(args: &[String], name: &str) -> Option<PathBuf> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(PathBuf::from)
 }
 
+/// The number after `name`, if given.
+fn number(args: &[String], name: &str) -> anyhow::Result<Option<u64>> {
+    match args.iter().position(|a| a == name).map(|i| args.get(i + 1)) {
+        None => Ok(None),
+        Some(Some(v)) => v.parse().map(Some).map_err(|_| anyhow::anyhow!("{name} takes a whole number, got {v:?}")),
+        Some(None) => anyhow::bail!("{name} takes a value"),
+    }
+}
+
+/// Refuses what a task does not know: a typo such as `--chek` must not run the task
+/// differently (`eval` without `--check` rewrites the card).
+fn known_options(args: &[String], switches: &[&str], with_value: &[&str]) -> anyhow::Result<()> {
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        if with_value.contains(&arg.as_str()) {
+            if rest.next().is_none() {
+                anyhow::bail!("{arg} takes a value");
+            }
+        } else if !switches.contains(&arg.as_str()) {
+            anyhow::bail!("unknown option {arg:?} for `cargo xtask {}` (see `cargo xtask help`)", args[0]);
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match args.first().map(String::as_str) {
+        Some("retrain") => known_options(&args, &[], &["--corpus", "--out"]),
+        Some("compare") => known_options(&args, &["--ceiling"], &[]),
+        Some("bench") => known_options(&args, &[], &["--mb", "--big-mb"]),
+        Some("eval") => known_options(&args, &["--check", "--table"], &["--corpus", "--card"]),
+        _ => Ok(()),
+    };
+    if let Err(e) = options {
+        eprintln!("xtask: error: {e:#}");
+        return ExitCode::from(1);
+    }
     let result = match args.first().map(String::as_str) {
         Some("retrain") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));

@@ -42,7 +42,7 @@ pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
     let figures = crate::eval::evaluate(&corpus, &config)?;
     let card = model_card(&corpus, &model, &bytes, &figures);
     std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
-    write_together(out_dir, &[(MODEL_FILE, &bytes), (CARD_FILE, card.as_bytes())])?;
+    write_together(&[(&out_dir.join(MODEL_FILE), &bytes), (&out_dir.join(CARD_FILE), card.as_bytes())])?;
     eprintln!(
         "trained on {} paragraphs, {} terms; wrote {MODEL_FILE} and {CARD_FILE}",
         model.training().examples,
@@ -53,11 +53,10 @@ pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
 
 /// Writes every file to a temporary file first and renames them only when all are written,
 /// so models/ never holds a model and a card from different runs.
-pub fn write_together(root: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+pub fn write_together(files: &[(&Path, &[u8])]) -> Result<()> {
     let mut staged = Vec::new();
-    for (name, bytes) in files {
-        let path = root.join(name);
-        let file = StagedFile::create(&path).with_context(|| format!("{}", path.display()))?;
+    for (path, bytes) in files {
+        let file = StagedFile::create(path).with_context(|| format!("{}", path.display()))?;
         file.file().write_all(bytes).with_context(|| format!("{}", path.display()))?;
         staged.push(file);
     }

@@ -98,3 +98,14 @@ fn eval_check_passes_on_the_corpus_and_fails_on_a_broken_model() {
     let err = String::from_utf8_lossy(&broken.stderr);
     assert!(err.contains("the model got worse"), "{err}");
 }
+
+#[test]
+fn a_mistyped_option_is_refused_before_anything_is_written() {
+    let card = root().join("models/default.md");
+    let before = std::fs::read(&card).unwrap();
+    let out = Command::new(XTASK).args(["eval", "--chek"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown option \"--chek\""), "{err}");
+    assert_eq!(std::fs::read(&card).unwrap(), before);
+}

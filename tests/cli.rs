@@ -1,6 +1,6 @@
 //! End-to-end tests: the real `paratopic` binary on the real corpus and on bad input.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -315,4 +315,42 @@ fn help_explains_the_commands() {
     for needle in ["--format", "--model", "--input-format", "--explain", "--quiet", "--threads", "scores"] {
         assert!(help.contains(needle), "{needle} missing from --help");
     }
+}
+
+#[test]
+fn eval_reports_the_folds_it_used_and_refuses_mixed_fold_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: String =
+        ["Cyberangriffe auf Netze", "Cyberangriffe auf Server", "Haushalt und Geld", "Haushaltsmittel Geld"]
+            .iter()
+            .zip(["cyber", "cyber", "fin", "fin"])
+            .map(|(text, label)| format!("{{\"text\": \"{text}\", \"label\": \"{label}\"}}\n"))
+            .collect();
+    let data = temp_file(&dir, "d.jsonl", lines.as_bytes());
+    let folds = temp_file(&dir, "f.tsv", b"0\t0\n1\t7\n2\t0\n3\t7\n");
+    let (data, folds) = (data.to_str().unwrap(), folds.to_str().unwrap());
+    let out = paratopic(&["eval", "--data", data, "--folds-file", folds, "--json", "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["folds"], 2);
+    assert_eq!(report["fold_assignment"]["file"], folds);
+    let out = paratopic(&["eval", "--data", data, "--folds-file", folds, "--seed", "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot be used with"), "{}", stderr(&out));
+}
+
+#[test]
+fn explain_stops_quietly_when_the_reader_goes_away() {
+    let mut child = Command::new(BIN)
+        .args(["explain", "--top", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, with most of the listing unwritten.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }

@@ -126,9 +126,7 @@ pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, Corpus
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let file: File = toml::from_str(&text).map_err(|e| {
         // toml's own message spans several lines (it quotes the source); say it on one.
-        let line = e
-            .span()
-            .map(|span| text.as_bytes()[..span.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1);
+        let line = e.span().map(|span| text.get(..span.start).map_or(0, |t| t.matches('\n').count()) + 1);
         let at = line.map(|l| format!(":{l}")).unwrap_or_default();
         let message = e.message().trim().replace('\n', "; ");
         CorpusError::Data(format!("{}{at}: {message}", path.display()))

@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Model, StagedFile};
-use paratopic_ingest::{segment, segment_with, Document, IngestError, Layout, Paragraph};
+use paratopic_ingest::{segment_with, Document, Format as DocFormat, Layout, Paragraph};
 use rayon::prelude::*;
 
-use crate::input::{self, parse_jsonl, JsonlRecord, Source};
+use crate::input::{self, parse_jsonl, JsonlRecord, SkipReason, Source};
 use crate::output::{self, Format, Record, Scores};
 
 /// Files up to this size are read whole; larger ones are streamed in pieces.
@@ -67,7 +67,7 @@ fn check_interrupt() -> Result<()> {
 /// The paragraphs of one unit before scoring, with what the main thread needs to fix.
 enum Parsed {
     /// Paragraphs of a document (or a piece of one); `index` and `section` are local.
-    Text { paragraphs: Vec<Paragraph>, notes: Vec<String> },
+    Text { paragraphs: Vec<Paragraph>, format: DocFormat, notes: Vec<String> },
     /// JSONL lines: a record or (line, reason) when it is invalid; line numbers are local.
     Jsonl(Vec<Result<JsonlRecord, (usize, String)>>),
     /// The unit is not classified; the warning to print.
@@ -83,6 +83,8 @@ struct Item {
     kind: &'static str,
     section: Option<String>,
     text: String,
+    format: Option<DocFormat>,
+    page: Option<u32>,
 }
 
 /// A unit's serialized records and its paragraphs per label.
@@ -153,7 +155,8 @@ struct Job<'a> {
     out: Writer,
     progress: ProgressBar,
     summary: Vec<(String, Vec<usize>)>,
-    skipped_files: usize,
+    /// Files passed over, per reason.
+    skipped: std::collections::BTreeMap<SkipReason, usize>,
     skipped_lines: usize,
     files_done: usize,
     files_total: usize,
@@ -161,12 +164,27 @@ struct Job<'a> {
 
 pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     let show_progress = !opts.quiet && std::io::stderr().is_terminal();
-    let mut warn = |msg: String| eprintln!("paratopic: warning: {msg}");
     if opts.inputs.is_empty() && std::io::stdin().is_terminal() {
         bail!("no input: give files or folders to classify, or pipe text in (`paratopic classify --help`)");
     }
     let inputs = if opts.inputs.is_empty() { vec![PathBuf::from("-")] } else { opts.inputs.clone() };
-    let sources = input::collect(&inputs, input::extensions_for(opts.jsonl_input), &mut warn)?;
+    let mut skipped = std::collections::BTreeMap::new();
+    let mut skip = |reason: SkipReason, message: String| {
+        if !opts.quiet {
+            eprintln!("paratopic: warning: skipping {message}");
+        }
+        *skipped.entry(reason).or_insert(0) += 1;
+    };
+    let extensions = input::extensions_for(opts.jsonl_input);
+    let sources = input::collect(&inputs, &extensions, &mut skip)?;
+    if sources.is_empty() {
+        bail!(
+            "nothing to classify: no {} file in {} ({} file(s) skipped)",
+            input::extension_list(&extensions),
+            inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            skipped.values().sum::<usize>()
+        );
+    }
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
@@ -196,7 +214,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         out: Writer::start(sink),
         progress,
         summary: Vec::new(),
-        skipped_files: 0,
+        skipped,
         skipped_lines: 0,
         files_done: 0,
         files_total: sources.len(),
@@ -222,6 +240,11 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     }
     job.whole_files(&batch)?;
     check_interrupt()?;
+    if job.summary.is_empty() {
+        // Every input was skipped: an empty result is not a success.
+        drop(job.out);
+        bail!("nothing was classified: all {} input file(s) were skipped (see the warnings above)", sources.len());
+    }
     job.out.finish()?;
     job.progress.finish_and_clear();
     if let Some(file) = file {
@@ -230,8 +253,10 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);
-        if job.skipped_files > 0 {
-            eprintln!("paratopic: {} file(s) skipped (see the warnings above)", job.skipped_files);
+        if !job.skipped.is_empty() {
+            let reasons: Vec<String> =
+                job.skipped.iter().map(|(reason, n)| format!("{n} {}", reason.describe())).collect();
+            eprintln!("paratopic: {} file(s) skipped: {}", job.skipped.values().sum::<usize>(), reasons.join(", "));
         }
         if job.skipped_lines > 0 {
             eprintln!("paratopic: {} invalid JSONL line(s) skipped", job.skipped_lines);
@@ -280,11 +305,13 @@ impl Job<'_> {
     fn fix(&mut self, source: &Source, parsed: Parsed, carry: &mut Carry) -> Result<Option<Vec<Item>>> {
         match parsed {
             Parsed::Skipped(why) => {
-                self.note(format!("warning: skipping {why}"));
-                self.skipped_files += 1;
+                if !self.ctx.opts.quiet {
+                    self.note(format!("warning: skipping {why}"));
+                }
+                *self.skipped.entry(SkipReason::Failed).or_insert(0) += 1;
                 Ok(None)
             }
-            Parsed::Text { paragraphs, notes } => {
+            Parsed::Text { paragraphs, format, notes } => {
                 for n in notes {
                     self.note(n);
                 }
@@ -303,6 +330,8 @@ impl Job<'_> {
                         kind: p.kind.as_str(),
                         section: p.section,
                         text: p.text,
+                        format: Some(format),
+                        page: p.page,
                     });
                 }
                 carry.paragraphs += items.len();
@@ -341,6 +370,8 @@ impl Job<'_> {
                         kind: "body",
                         section: r.section,
                         text: r.text,
+                        format: None,
+                        page: None,
                     });
                     carry.paragraphs += 1;
                 }
@@ -355,7 +386,7 @@ impl Job<'_> {
         // Standard input has no size and is read whole; so are legacy encodings, which are
         // detected over the whole text.
         let Some(path) = source.path() else { return self.whole_files(&[source]) };
-        if !self.ctx.opts.jsonl_input && !is_utf8_file(path)? {
+        if !self.ctx.opts.jsonl_input && (format_of(path)? != DocFormat::Text || !is_utf8_file(path)?) {
             return self.whole_files(&[source]);
         }
         let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;
@@ -439,7 +470,7 @@ impl Job<'_> {
                         p.start += base;
                         p.end += base;
                     }
-                    Ok(Parsed::Text { paragraphs, notes: Vec::new() })
+                    Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() })
                 })
                 .collect();
             let mut units = Vec::with_capacity(parsed.len());
@@ -473,16 +504,16 @@ impl Ctx<'_> {
         if self.opts.jsonl_input {
             return Ok(Parsed::Jsonl(parse_jsonl(&source.name(), &bytes, 1)?));
         }
-        let doc = match source.decode(bytes) {
+        let doc = match source.read(bytes) {
             Ok(doc) => doc,
-            Err(e @ IngestError::Binary { .. }) => return Ok(Parsed::Skipped(e.to_string())),
             Err(e) => return skip_or_fail(source, e),
         };
         let mut notes = Vec::new();
         if self.opts.verbose {
-            notes.push(format!("{}: decoded as {}", source.name(), doc.encoding.describe()));
+            let how = doc.encoding.map_or_else(|| "its text layer".to_owned(), |e| e.describe());
+            notes.push(format!("{}: decoded as {how} (read as {})", source.name(), doc.format.as_str()));
         }
-        Ok(Parsed::Text { paragraphs: segment(&doc), notes })
+        Ok(Parsed::Text { paragraphs: doc.paragraphs, format: doc.format, notes })
     }
 
     /// Labels and serializes the items of one unit.
@@ -503,6 +534,8 @@ impl Ctx<'_> {
                 start: item.start,
                 end: item.end,
                 kind: item.kind,
+                format: item.format.map(DocFormat::as_str),
+                page: item.page,
                 section: item.section.as_deref(),
                 text: &item.text,
                 label: &labels[p.label],
@@ -516,6 +549,18 @@ impl Ctx<'_> {
         }
         Ok(Scored { bytes: output::serialize(self.opts.format, &records)?, counts })
     }
+}
+
+/// The format of a file, from its name or else its first bytes.
+fn format_of(path: &std::path::Path) -> Result<DocFormat> {
+    if let Some(format) = DocFormat::from_path(path) {
+        return Ok(format);
+    }
+    let mut head = Vec::with_capacity(4096);
+    File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .with_context(|| format!("{}", path.display()))?;
+    Ok(DocFormat::detect(path, &head))
 }
 
 /// Whether a file is UTF-8 throughout (read once, in blocks, from the page cache).

@@ -3,12 +3,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-use paratopic_ingest::Document;
+use anyhow::{Context, Result};
+use paratopic_ingest::Extracted;
 use serde::Deserialize;
-
-/// Extensions of the documents a folder walk picks up.
-const TEXT_EXTENSIONS: [&str; 2] = ["txt", "md"];
 
 /// One input to classify.
 #[derive(Debug, Clone)]
@@ -62,16 +59,54 @@ impl Source {
         }
     }
 
-    /// Decodes the bytes of this source as a document.
-    pub fn decode(&self, bytes: Vec<u8>) -> Result<Document, paratopic_ingest::IngestError> {
+    /// Reads the bytes of this source as a document of the format its name or its first
+    /// bytes show.
+    pub fn read(&self, bytes: Vec<u8>) -> Result<Extracted, paratopic_ingest::IngestError> {
         let path = self.path().map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
-        Document::from_bytes(self.id(), bytes, &path)
+        paratopic_ingest::read_document(self.id(), bytes, &path)
+    }
+}
+
+/// A file a folder walk passed over, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// An extension paratopic does not read.
+    Extension,
+    /// A symbolic link to a file outside the folder given.
+    LinkOutside,
+    /// A second path (a symbolic link) to a file already taken.
+    Duplicate,
+    /// A named pipe, a device or a socket.
+    NotRegular,
+    /// A file whose metadata could not be read.
+    Unreadable,
+    /// A binary file, or one that failed to read or decode (counted by the job).
+    Failed,
+}
+
+impl SkipReason {
+    /// How the summary names the reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Extension => "unsupported extension",
+            SkipReason::LinkOutside => "symbolic link out of the folder",
+            SkipReason::Duplicate => "second path to the same file",
+            SkipReason::NotRegular => "not a regular file",
+            SkipReason::Unreadable => "unreadable",
+            SkipReason::Failed => "binary, damaged or unreadable",
+        }
     }
 }
 
 /// Expands the command-line paths into sources: files as given, folders walked recursively in
-/// sorted order (files with other extensions are skipped with a warning), `-` for stdin.
-pub fn collect(paths: &[PathBuf], extensions: &[&str], warn: &mut dyn FnMut(String)) -> Result<Vec<Source>> {
+/// sorted order (hidden files and folders and what `.gitignore` files exclude are left out, as
+/// ripgrep does; symbolic links are taken only when they point to a file inside the folder that
+/// the walk has not taken yet), `-` for stdin. `skip` hears of each file passed over.
+pub fn collect(
+    paths: &[PathBuf],
+    extensions: &[&str],
+    skip: &mut dyn FnMut(SkipReason, String),
+) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -80,11 +115,7 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str], warn: &mut dyn FnMut(Stri
         }
         let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
         if meta.is_dir() {
-            let before = sources.len();
-            walk(path, path, extensions, &mut sources, warn)?;
-            if sources.len() == before {
-                bail!("{}: no {} files found in this folder", path.display(), extension_list(extensions));
-            }
+            walk(path, extensions, &mut sources, skip)?;
         } else {
             let id = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             sources.push(Source::File { id, path: path.clone(), size: meta.len(), in_folder: false });
@@ -93,44 +124,68 @@ pub fn collect(paths: &[PathBuf], extensions: &[&str], warn: &mut dyn FnMut(Stri
     Ok(sources)
 }
 
-fn extension_list(extensions: &[&str]) -> String {
+/// The extensions as a list for messages: `.txt/.md/.pdf`.
+pub fn extension_list(extensions: &[&str]) -> String {
     extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join("/")
 }
 
 fn walk(
     root: &Path,
-    dir: &Path,
     extensions: &[&str],
     out: &mut Vec<Source>,
-    warn: &mut dyn FnMut(String),
+    skip: &mut dyn FnMut(SkipReason, String),
 ) -> Result<()> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
-        let entry = entry.with_context(|| format!("{}", dir.display()))?;
-        entries.push(entry.path());
-    }
-    entries.sort();
-    for path in entries {
-        // Symbolic links to folders are not followed, so a walk always ends.
-        let link = std::fs::symlink_metadata(&path).with_context(|| format!("{}", path.display()))?;
-        if link.is_dir() {
-            walk(root, &path, extensions, out, warn)?;
+    let root_canonical = root.canonicalize().with_context(|| format!("{}", root.display()))?;
+    let mut seen = std::collections::HashSet::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .parents(false)
+        .ignore(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| anyhow::anyhow!("{}", e.to_string().lines().next().unwrap_or_default()))?;
+        let path = entry.path().to_path_buf();
+        let Some(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
             continue;
         }
+        let show = path.display();
         let meta = match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => meta,
-            Ok(_) => continue,
+            Ok(meta) => meta,
             Err(e) => {
-                warn(format!("skipping {}: {e}", path.display()));
+                skip(SkipReason::Unreadable, format!("{show}: {e}"));
                 continue;
             }
         };
+        if meta.is_dir() {
+            // A symbolic link to a folder: not followed, so a walk always ends.
+            continue;
+        }
+        if !meta.is_file() {
+            skip(SkipReason::NotRegular, format!("{show}: not a regular file (a pipe, device or socket)"));
+            continue;
+        }
         let wanted = path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()));
         if !wanted {
-            warn(format!("skipping {}: not a {} file", path.display(), extension_list(extensions)));
+            skip(SkipReason::Extension, format!("{show}: not a {} file", extension_list(extensions)));
+            continue;
+        }
+        let canonical = path.canonicalize().with_context(|| format!("{show}"))?;
+        if kind.is_symlink() && !canonical.starts_with(&root_canonical) {
+            skip(SkipReason::LinkOutside, format!("{show}: a symbolic link out of the folder"));
+            continue;
+        }
+        if !seen.insert(canonical) {
+            skip(SkipReason::Duplicate, format!("{show}: the same file as one already read"));
             continue;
         }
         let id = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
@@ -140,11 +195,11 @@ fn walk(
 }
 
 /// The extensions a folder walk takes for the given input format.
-pub fn extensions_for(jsonl: bool) -> &'static [&'static str] {
+pub fn extensions_for(jsonl: bool) -> Vec<&'static str> {
     if jsonl {
-        &["jsonl"]
+        vec!["jsonl"]
     } else {
-        &TEXT_EXTENSIONS
+        paratopic_ingest::Format::ALL.iter().flat_map(|f| f.extensions().iter().copied()).collect()
     }
 }
 

@@ -24,6 +24,12 @@ pub struct Record<'a> {
     pub start: usize,
     pub end: usize,
     pub kind: &'static str,
+    /// The document format (`text`, `pdf`, `html`, `docx`, `odt`); absent for JSONL input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    /// The page the paragraph starts on (PDF only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     pub section: Option<&'a str>,
     pub text: &'a str,
     pub label: &'a str,
@@ -68,11 +74,23 @@ pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8
         Format::Jsonl => Ok(Vec::new()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> =
-                ["doc", "id", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence"]
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect();
+            let mut header: Vec<String> = [
+                "doc",
+                "id",
+                "paragraph",
+                "start",
+                "end",
+                "kind",
+                "format",
+                "page",
+                "section",
+                "text",
+                "label",
+                "confidence",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
             header.extend(labels.iter().map(|l| format!("score_{l}")));
             if explain {
                 header.push("explain".to_owned());
@@ -105,6 +123,8 @@ pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
                     r.start.to_string(),
                     r.end.to_string(),
                     r.kind.to_owned(),
+                    r.format.unwrap_or_default().to_owned(),
+                    r.page.map(|p| p.to_string()).unwrap_or_default(),
                     r.section.unwrap_or_default().to_owned(),
                     r.text.to_owned(),
                     r.label.to_owned(),

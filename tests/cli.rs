@@ -107,6 +107,8 @@ fn csv_output_to_a_file() {
             "start",
             "end",
             "kind",
+            "format",
+            "page",
             "section",
             "text",
             "label",
@@ -233,7 +235,10 @@ fn bad_input_gives_one_line_and_exit_code_2() {
     assert_eq!(stderr(&out).matches("No such file or directory").count(), 1, "{}", stderr(&out));
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    check(&["classify", empty.to_str().unwrap()], "no .txt/.md files found");
+    check(
+        &["classify", empty.to_str().unwrap()],
+        "nothing to classify: no .txt/.md/.pdf/.html/.htm/.docx/.odt file in",
+    );
     let bad_json =
         temp_file(&dir, "bad.jsonl", b"{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": 3, \"label\": \"b\"}\n");
     check(&["train", "--data", bad_json.to_str().unwrap(), "-o", "x.model"], "bad.jsonl:2: \"text\" must be a string");

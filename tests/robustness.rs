@@ -48,13 +48,21 @@ fn paths_that_do_not_work() {
     let dir = tempfile::tempdir().unwrap();
     assert_error(&run(&["classify", "no/such/path.txt"]), "no/such/path.txt");
     std::fs::create_dir(dir.path().join("empty")).unwrap();
-    assert_error(&run_on(dir.path(), &["classify", "empty"]), "empty: no .txt/.md files found");
+    assert_error(
+        &run_on(dir.path(), &["classify", "empty"]),
+        "nothing to classify: no .txt/.md/.pdf/.html/.htm/.docx/.odt file in empty",
+    );
     std::fs::create_dir(dir.path().join("pictures")).unwrap();
     std::fs::write(dir.path().join("pictures/a.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     let out = run_on(dir.path(), &["classify", "pictures"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("skipping pictures/a.png: not a .txt/.md file"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("pictures: no .txt/.md files found"));
+    assert!(
+        stderr(&out).contains("skipping pictures/a.png: not a .txt/.md/.pdf/.html/.htm/.docx/.odt file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out)
+        .contains("nothing to classify: no .txt/.md/.pdf/.html/.htm/.docx/.odt file in pictures (1 file(s) skipped)"));
     // A file that cannot be read (a dangling link): fatal when named, skipped inside a folder.
     std::fs::create_dir(dir.path().join("docs")).unwrap();
     std::os::unix::fs::symlink("gone.txt", dir.path().join("docs/broken.txt")).unwrap();
@@ -120,12 +128,16 @@ fn binary_files_are_skipped_with_a_warning() {
     assert!(err.contains("skipping ./image.txt: binary file (a PNG image)"), "{err}");
     assert!(err.contains("skipping ./paper.txt: binary file (a PDF file)"), "{err}");
     assert!(err.contains("skipping ./nul.md: binary file (NUL bytes)"), "{err}");
-    assert!(err.contains("3 file(s) skipped"), "{err}");
+    assert!(err.contains("3 file(s) skipped: 3 binary, damaged or unreadable"), "{err}");
     assert_eq!(records(&out).len(), 1);
-    // Named directly, a binary file is skipped the same way.
-    let out = run_on(dir.path(), &["classify", "paper.txt"]);
-    assert!(out.status.success());
-    assert!(records(&out).is_empty());
+    // Named directly, a binary file is an error: an empty result is not a success.
+    assert_error(&run_on(dir.path(), &["classify", "paper.txt"]), "paper.txt: binary file (a PDF file)");
+    // Only binary files in the folder: nothing was classified, and the exit code says so.
+    std::fs::remove_file(dir.path().join("real.txt")).unwrap();
+    assert_error(
+        &run_on(dir.path(), &["classify", ".", "-q"]),
+        "nothing was classified: all 3 input file(s) were skipped",
+    );
 }
 
 #[test]
@@ -170,7 +182,7 @@ fn huge_lines_are_cut_into_bounded_paragraphs() {
         covered += end - start;
     }
     assert!(covered + huge_rows.len() >= huge.trim_end().len());
-    let long: Vec<_> = rows.iter().filter(|r| &r[0] == "long.txt").map(|r| r[7].len()).collect();
+    let long: Vec<_> = rows.iter().filter(|r| &r[0] == "long.txt").map(|r| r[9].len()).collect();
     assert_eq!(long.iter().sum::<usize>(), 200_000);
 }
 

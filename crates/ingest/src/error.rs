@@ -27,4 +27,27 @@ pub enum IngestError {
         /// The file.
         path: PathBuf,
     },
+    /// A PDF, Word or OpenDocument file that cannot be read: damaged, truncated, or not what
+    /// its name says.
+    #[error("{path}: cannot read this {format} file: {reason}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The format it was read as.
+        format: &'static str,
+        /// What went wrong, in one line.
+        reason: String,
+    },
+    /// An encrypted PDF: its text cannot be read without the password.
+    #[error("{path}: encrypted PDF (its text cannot be read without the password)")]
+    Encrypted {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A document without any text: a PDF without a text layer (a scan) or an empty document.
+    #[error("{path}: no text layer (scanned?)")]
+    NoText {
+        /// The file.
+        path: PathBuf,
+    },
 }

@@ -20,6 +20,7 @@ mod clean;
 pub mod decode;
 mod document;
 mod error;
+mod formats;
 mod segment;
 mod tokenize;
 
@@ -27,5 +28,6 @@ pub use clean::{clean_text, join_lines};
 pub use decode::Encoding;
 pub use document::Document;
 pub use error::IngestError;
+pub use formats::{read_as, read_document, Extracted, Format};
 pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
 pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};

@@ -71,6 +71,9 @@ pub struct Paragraph {
     pub section: Option<String>,
     /// Cleaned text: lines joined, markup removed, whitespace collapsed, NFC.
     pub text: String,
+    /// The page the paragraph starts on, from 1 (PDF only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// The layout of a plain-text document.
@@ -183,6 +186,51 @@ pub fn segment(doc: &Document) -> Vec<Paragraph> {
 /// it). Used on the pieces of a large file, whose layout is detected once on its beginning.
 pub fn segment_with(doc: &Document, layout: Layout) -> Vec<Paragraph> {
     segment_lines(doc, &lines(&doc.text), layout)
+}
+
+/// A block of a structured document (PDF, HTML, Word) before cleaning: a byte range of the
+/// extracted text, the kind its markup says (`None`: inferred from the text as for plain text),
+/// whether it lies in a footnote area, and its page.
+#[derive(Debug, Clone)]
+pub(crate) struct TypedBlock {
+    pub range: std::ops::Range<usize>,
+    pub kind: Option<Kind>,
+    pub footnote: bool,
+    pub page: Option<u32>,
+}
+
+/// Turns the blocks of a structured document into paragraphs, as [`segment`] does for the
+/// blocks it finds in plain text: lines joined and de-hyphenated, text cleaned, kinds inferred
+/// where the markup gave none, sections carried. Spans are byte offsets into `text`.
+pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph> {
+    let mut paragraphs: Vec<Paragraph> = Vec::with_capacity(blocks.len());
+    let mut section: Option<String> = None;
+    for typed in blocks {
+        let part = &text[typed.range.clone()];
+        let lines: Vec<Line<'_>> = lines(part)
+            .into_iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| Line { start: l.start + typed.range.start, text: l.text })
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        for block in split_long_blocks(vec![Block { lines, in_footnotes: typed.footnote }]) {
+            let Some(mut paragraph) = finish(&block, paragraphs.len(), &section) else { continue };
+            if let Some(kind) = typed.kind {
+                paragraph.kind = kind;
+            }
+            paragraph.page = typed.page;
+            if paragraph.kind == Kind::Heading {
+                paragraph.section = None;
+                section = Some(paragraph.text.clone());
+            } else {
+                paragraph.section.clone_from(&section);
+            }
+            paragraphs.push(paragraph);
+        }
+    }
+    paragraphs
 }
 
 fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Paragraph> {
@@ -417,6 +465,7 @@ fn finish(block: &Block<'_>, index: usize, section: &Option<String>) -> Option<P
         kind,
         section: if kind == Kind::Heading { None } else { section.clone() },
         text,
+        page: None,
     })
 }
 

@@ -1,0 +1,255 @@
+//! HTML: parsed by html5ever (through `scraper`) as a browser would, then walked without
+//! recursion (so any depth of nesting is fine). Block elements become blocks (`h1`–`h6`
+//! headings, `li` list items, `p`, `blockquote`, table cells and the like body text); the text
+//! of scripts, styles, navigation, page headers and footers, forms and cookie banners is
+//! dropped; `<br>` is a line break; notes (`class="footnote…"`, `role="doc-endnotes"`) are
+//! footnotes.
+
+use std::path::Path;
+
+use scraper::{Html, Node};
+
+use super::Blocks;
+use crate::decode::{decode, Encoding, Undecodable};
+use crate::segment::Kind;
+use crate::IngestError;
+
+/// Elements whose text is never document text.
+const DROPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "header", "footer", "form", "button", "select", "textarea",
+    "iframe", "svg", "canvas", "head", "aside", "menu", "dialog",
+];
+
+/// Elements that start and end a block.
+const BLOCKS: &[&str] = &[
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "pre",
+    "figcaption",
+    "caption",
+    "div",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "hr",
+];
+
+/// Reads an HTML page into blocks; returns how it was decoded.
+pub(super) fn read(bytes: &[u8], path: &Path) -> Result<(Blocks, Encoding), IngestError> {
+    let (text, encoding) = decode_html(bytes, path)?;
+    let document = Html::parse_document(&text);
+    let mut walk = Walk::default();
+    for edge in document.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => walk.open(node),
+            ego_tree::iter::Edge::Close(node) => walk.close(node),
+        }
+    }
+    walk.flush();
+    Ok((walk.out, encoding))
+}
+
+/// The page's text: a byte order mark wins, then a `<meta charset>` in the first kilobytes,
+/// then what [`decode`] makes of the bytes (UTF-8 or a detected Latin encoding).
+fn decode_html(bytes: &[u8], path: &Path) -> Result<(String, Encoding), IngestError> {
+    if encoding_rs::Encoding::for_bom(bytes).is_none() {
+        if let Some(declared) = declared_charset(&bytes[..bytes.len().min(4096)]) {
+            if declared != encoding_rs::UTF_8 && declared.is_single_byte() {
+                let (text, _) = declared.decode_without_bom_handling(bytes);
+                return Ok((text.into_owned(), Encoding::SingleByte(declared)));
+            }
+        }
+    }
+    decode(bytes.to_vec()).map_err(|e| match e {
+        Undecodable::Binary(kind) => IngestError::Binary { path: path.to_path_buf(), kind },
+        Undecodable::UnknownEncoding => IngestError::UnknownEncoding { path: path.to_path_buf() },
+    })
+}
+
+/// The encoding named by `<meta charset="…">` or `<meta http-equiv="Content-Type"
+/// content="text/html; charset=…">`.
+fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = head[from..].find("<meta").map(|i| i + from) {
+        let end = head[at..].find('>').map_or(head.len(), |i| at + i);
+        let tag = &head[at..end];
+        if let Some(c) = tag.find("charset=") {
+            let value: String = tag[c + 8..]
+                .trim_start_matches(['"', '\'', ' '])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+                .collect();
+            return encoding_rs::Encoding::for_label(value.as_bytes());
+        }
+        from = end;
+    }
+    None
+}
+
+#[derive(Default)]
+struct Walk {
+    out: Blocks,
+    /// The text of the block being read.
+    buffer: String,
+    /// Open elements that matter: (kind of block they make, footnote area, dropped).
+    stack: Vec<Frame>,
+    /// How many dropped elements are open (their text is skipped).
+    dropped: usize,
+}
+
+struct Frame {
+    block: bool,
+    kind: Option<Kind>,
+    footnotes: bool,
+    dropped: bool,
+}
+
+impl Walk {
+    fn open(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(text) if self.dropped == 0 => self.buffer.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                let dropped = DROPPED.contains(&name) || is_banner(element);
+                let block = BLOCKS.contains(&name);
+                let footnotes = is_notes(element);
+                if name == "br" && self.dropped == 0 {
+                    self.buffer.push('\n');
+                }
+                if block {
+                    self.flush();
+                }
+                let kind = match name {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(Kind::Heading),
+                    "li" | "dd" => Some(Kind::ListItem),
+                    _ => None,
+                };
+                if dropped {
+                    self.dropped += 1;
+                }
+                self.stack.push(Frame { block, kind, footnotes, dropped });
+            }
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        if !matches!(node.value(), Node::Element(_)) {
+            return;
+        }
+        if let Some(frame) = self.stack.last() {
+            if frame.block {
+                self.flush();
+            }
+        }
+        if let Some(frame) = self.stack.pop() {
+            if frame.dropped {
+                self.dropped -= 1;
+            }
+        }
+    }
+
+    /// Ends the current block: its kind is that of the innermost element that gives one (a
+    /// heading, a list item), else body text; inside a notes area it is a footnote.
+    fn flush(&mut self) {
+        if self.buffer.trim().is_empty() {
+            self.buffer.clear();
+            return;
+        }
+        let footnote = self.stack.iter().any(|f| f.footnotes);
+        let kind = if footnote {
+            Some(Kind::Footnote)
+        } else {
+            Some(self.stack.iter().rev().find_map(|f| f.kind).unwrap_or(Kind::Body))
+        };
+        // Whitespace inside a line collapses as a browser shows it; `<br>` breaks stay.
+        let raw: Vec<String> =
+            self.buffer.split('\n').map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        self.out.push(&raw.join("\n"), kind, footnote, None);
+        self.buffer.clear();
+    }
+}
+
+fn attribute_mentions(element: &scraper::node::Element, words: &[&str]) -> bool {
+    ["id", "class", "role", "aria-label"].iter().any(|a| {
+        element.attr(a).is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            words.iter().any(|w| v.contains(w))
+        })
+    })
+}
+
+/// A cookie or consent banner.
+fn is_banner(element: &scraper::node::Element) -> bool {
+    attribute_mentions(element, &["cookie", "consent", "gdpr"])
+}
+
+/// An area of notes: footnotes or endnotes.
+fn is_notes(element: &scraper::node::Element) -> bool {
+    attribute_mentions(element, &["footnote", "endnote", "doc-endnotes", "doc-footnote"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(html: &str) -> Vec<(Kind, String)> {
+        let (blocks, _) = read(html.as_bytes(), Path::new("t.html")).unwrap();
+        blocks.finish(super::super::Format::Html, None).paragraphs.into_iter().map(|p| (p.kind, p.text)).collect()
+    }
+
+    #[test]
+    fn blocks_kinds_and_boilerplate() {
+        let got = read_str(
+            "<html><head><title>T</title><script>var x = 'Cyberangriff';</script></head><body>\
+             <nav><a>Start</a></nav><div id=\"cookie-banner\">Wir nutzen Cookies.</div>\
+             <h2>Cybersicherheit</h2><p>Die Staaten &amp; die <b>Zivilgesellschaft</b> verurteilen Angriffe.</p>\
+             <ul><li>erster Punkt</li><li>zweiter<br>Punkt</li></ul><footer>Impressum</footer></body></html>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (Kind::Heading, "Cybersicherheit".to_owned()),
+                (Kind::Body, "Die Staaten & die Zivilgesellschaft verurteilen Angriffe.".to_owned()),
+                (Kind::ListItem, "erster Punkt".to_owned()),
+                (Kind::ListItem, "zweiter Punkt".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn declared_legacy_charset_is_used() {
+        let mut bytes = b"<html><head><meta charset=\"windows-1252\"></head><body><p>Gr".to_vec();
+        bytes.extend_from_slice(b"\xfc\xdfe aus K\xf6ln</p></body></html>");
+        let (blocks, encoding) = read(&bytes, Path::new("t.html")).unwrap();
+        assert_eq!(encoding, Encoding::SingleByte(encoding_rs::WINDOWS_1252));
+        assert_eq!(blocks.finish(super::super::Format::Html, None).paragraphs[0].text, "Grüße aus Köln");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        assert_eq!(read_str(&html), vec![(Kind::Body, "tief unten".to_owned())]);
+    }
+}

@@ -1,0 +1,454 @@
+//! PDF: the text layer by `pdf-extract`, then the page furniture of UN-style documents removed
+//! (running headers and footers, document symbols, job numbers, page numbers, the masthead),
+//! footnotes set apart as `footnote` blocks with their marks stripped from the text, and a
+//! paragraph that crosses a page break joined again.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Once;
+
+use super::Blocks;
+use crate::segment::Kind;
+use crate::IngestError;
+
+thread_local! {
+    /// Set while `pdf-extract` runs on this thread, so that its panics (on damaged files) do
+    /// not print a backtrace message: they become an error naming the file.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that stays silent for panics inside `pdf-extract` and hands
+/// every other panic to the hook that was there before.
+fn quiet_panics_in_extraction() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The text of every page, or why there is none.
+fn extract_pages(bytes: &[u8], path: &Path) -> Result<Vec<String>, IngestError> {
+    let failed = |reason: String| IngestError::Unreadable { path: path.to_path_buf(), format: "PDF", reason };
+    if !bytes.starts_with(b"%PDF-") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Err(failed("not a PDF file (no %PDF- header)".into()));
+    }
+    if bytes.windows(8).any(|w| w == b"/Encrypt") {
+        return Err(IngestError::Encrypted { path: path.to_path_buf() });
+    }
+    quiet_panics_in_extraction();
+    QUIET_PANICS.with(|q| q.set(true));
+    let result = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem_by_pages(bytes)));
+    QUIET_PANICS.with(|q| q.set(false));
+    match result {
+        Ok(Ok(pages)) => Ok(pages),
+        Ok(Err(e)) => Err(failed(one_line(&e.to_string()))),
+        Err(_) => Err(failed("damaged file (the PDF reader gave up)".into())),
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a PDF into blocks with their pages.
+pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
+    let pages = extract_pages(bytes, path)?;
+    if !pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
+        return Err(IngestError::NoText { path: path.to_path_buf() });
+    }
+    let pages: Vec<Vec<String>> = pages.iter().map(|p| p.lines().map(normalize_line).collect()).collect();
+    let repeated = repeated_band_lines(&pages);
+    let mut out = Blocks::default();
+    // The last body block of the previous page, held back in case the next page continues it.
+    let mut held: Option<(Vec<String>, u32)> = None;
+    for (index, lines) in pages.iter().enumerate() {
+        let page = index as u32 + 1;
+        let (body, notes) = split_page(lines, &repeated);
+        let mut blocks = paragraphs_of(&body);
+        strip_note_marks(&mut blocks, &notes);
+        if let Some((mut last, last_page)) = held.take() {
+            if !blocks.is_empty() && continues(&last, &blocks[0]) {
+                last.extend(blocks.remove(0));
+            }
+            out.push(&last.join("\n"), None, false, Some(last_page));
+        }
+        let last = blocks.pop();
+        for block in blocks {
+            out.push(&block.join("\n"), None, false, Some(page));
+        }
+        for (number, text) in &notes {
+            out.push(&format!("{number} {text}"), Some(Kind::Footnote), true, Some(page));
+        }
+        held = last.map(|b| (b, page));
+    }
+    if let Some((last, page)) = held {
+        out.push(&last.join("\n"), None, false, Some(page));
+    }
+    if out.is_empty() {
+        return Err(IngestError::NoText { path: path.to_path_buf() });
+    }
+    Ok(out)
+}
+
+/// Typographic ligatures as their letters, soft hyphens at a line end as hyphens, and the
+/// space that justified typesetting leaves before a line-final hyphen (`In -`) removed.
+fn normalize_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.trim_end().chars() {
+        match c {
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            '\u{ad}' => out.push('-'),
+            c => out.push(c),
+        }
+    }
+    if out.ends_with(" -") && out[..out.len() - 2].chars().last().is_some_and(char::is_alphabetic) {
+        let word = out[..out.len() - 2].rsplit(' ').next().unwrap_or("");
+        // `und -` before `mittel`: a suspended prefix (`Informationstechnologien und -mittel`),
+        // which [`paragraphs_of`] glues to the next line.
+        if !SUSPENDED_HYPHEN_FOLLOWERS.contains(&word) {
+            out.replace_range(out.len() - 2.., "-");
+        }
+    }
+    out
+}
+
+/// Words before a suspended prefix hyphen (`und -mittel`).
+const SUSPENDED_HYPHEN_FOLLOWERS: &[&str] = &["und", "oder", "bzw.", "sowie", "and", "or"];
+
+/// How many non-blank lines at the top and at the bottom of a page may be furniture.
+const TOP_BAND: usize = 5;
+const BOTTOM_BAND: usize = 3;
+
+fn band(lines: &[String]) -> Vec<usize> {
+    let content: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
+    let top = content.iter().take(TOP_BAND).copied();
+    let bottom = content.iter().rev().take(BOTTOM_BAND).copied();
+    let mut band: Vec<usize> = top.chain(bottom).collect();
+    band.sort_unstable();
+    band.dedup();
+    band
+}
+
+/// A line with its digits replaced, so that `20-16512 3` and `20-16512 4` compare equal.
+fn shape(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
+}
+
+/// Band lines that recur on at least three pages and half of all pages: running headers and
+/// footers such as a short title.
+fn repeated_band_lines(pages: &[Vec<String>]) -> std::collections::HashSet<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for lines in pages {
+        let mut seen = std::collections::HashSet::new();
+        for i in band(lines) {
+            let s = shape(&lines[i]);
+            if seen.insert(s.clone()) {
+                *counts.entry(s).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n >= 3 && *n * 2 >= pages.len()).map(|(s, _)| s).collect()
+}
+
+const MONTHS: [&str; 24] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Masthead phrases of UN documents, alone on a line.
+const MASTHEAD: [&str; 12] = [
+    "Vereinte Nationen",
+    "United Nations",
+    "Nations Unies",
+    "Generalversammlung",
+    "General Assembly",
+    "Sicherheitsrat",
+    "Security Council",
+    "Wirtschafts- und Sozialrat",
+    "Economic and Social Council",
+    "Verteilung: Allgemein",
+    "Distr.: General",
+    "Distr.: Limited",
+];
+
+/// A document symbol: `A/RES/75/32`, `S/RES/2231 (2015)`, `A/HRC/55/L.1`, `E/CN.16/2024/2`.
+fn is_symbol(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('/').collect();
+    parts.len() >= 2
+        && parts[0].len() <= 4
+        && parts[0].chars().all(|c| c.is_ascii_uppercase())
+        && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
+        && word.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A job number as UN documents print it in the footer: `20-16512`, `24-01234 (G)`.
+fn is_job_number(word: &str) -> bool {
+    let b = word.as_bytes();
+    b.len() == 8 && b[2] == b'-' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit())
+}
+
+fn is_page_number(line: &str) -> bool {
+    let t = line.trim().trim_matches(|c| c == '-' || c == '–' || c == ' ');
+    let t = t.strip_prefix("Seite ").or_else(|| t.strip_prefix("Page ")).unwrap_or(t);
+    let t = t.split(" von ").next().unwrap_or(t).split(" of ").next().unwrap_or(t);
+    !t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit() || c == '/')
+}
+
+fn is_date_line(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words[..] {
+        [day, month, year] => {
+            let day = day.trim_end_matches('.');
+            (1..=2).contains(&day.len())
+                && day.chars().all(|c| c.is_ascii_digit())
+                && MONTHS.contains(&month)
+                && year.len() == 4
+                && year.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// Whether a line at the top or bottom of a page is furniture, not text of the document.
+fn is_furniture(line: &str, repeated: &std::collections::HashSet<String>) -> bool {
+    let t = line.trim();
+    if is_page_number(t) || is_date_line(t) || repeated.contains(&shape(t)) {
+        return true;
+    }
+    let mut rest = t.to_owned();
+    for phrase in MASTHEAD {
+        rest = rest.replace(phrase, " ");
+    }
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if words.is_empty() {
+        return true;
+    }
+    // A line of symbols, job numbers and page numbers, and what a masthead adds to them.
+    let furniture_word =
+        |w: &&str| is_symbol(w) || is_job_number(w) || is_page_number(w) || w.starts_with('(') && w.ends_with(')');
+    words.iter().any(|w| is_symbol(w) || is_job_number(w)) && words.iter().all(furniture_word)
+        || is_date_line(&words.join(" "))
+}
+
+/// A footnote line: a number of one to three digits, then the note (`1 A/65/201.`, or glued
+/// as extraction leaves a superscript: `1A/65/201.`), but not a numbered clause (`3. begrüßt`).
+fn note_start(line: &str) -> Option<(u32, &str)> {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    let rest = &t[digits..];
+    if rest.starts_with('.') || rest.starts_with(')') || rest.trim().is_empty() {
+        return None;
+    }
+    let first = rest.trim_start().chars().next()?;
+    if first.is_lowercase() || first.is_ascii_digit() {
+        return None;
+    }
+    Some((t[..digits].parse().ok()?, rest.trim_start()))
+}
+
+/// Splits a page into its body lines (furniture removed) and its footnotes (number, text).
+fn split_page(lines: &[String], repeated: &std::collections::HashSet<String>) -> (Vec<String>, Vec<(u32, String)>) {
+    let furniture: std::collections::HashSet<usize> =
+        band(lines).into_iter().filter(|&i| is_furniture(&lines[i], repeated)).collect();
+    let kept: Vec<&String> = lines.iter().enumerate().filter(|(i, _)| !furniture.contains(i)).map(|(_, l)| l).collect();
+    // The footnote area: the last block of the page (after a blank line or a rule) when each
+    // of its lines that starts a note starts with a number, and its first line does.
+    let mut end = kept.len();
+    while end > 0 && kept[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && !kept[start - 1].trim().is_empty() && !is_rule(kept[start - 1]) {
+        start -= 1;
+    }
+    let mut notes: Vec<(u32, String)> = Vec::new();
+    if start < end && start > 0 && note_start(kept[start]).is_some() {
+        for line in &kept[start..end] {
+            match note_start(line) {
+                Some((n, text)) if notes.last().is_none_or(|(last, _)| n > *last) => notes.push((n, text.to_owned())),
+                _ => match notes.last_mut() {
+                    Some((_, text)) => {
+                        text.push(' ');
+                        text.push_str(line.trim());
+                    }
+                    None => unreachable!("the first line of the area starts a note"),
+                },
+            }
+        }
+    }
+    let body_end = if notes.is_empty() { end } else { start };
+    let body = kept[..body_end].iter().filter(|l| !is_rule(l)).map(|l| (*l).clone()).collect();
+    (body, notes)
+}
+
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 5 && t.chars().all(|c| c == '_' || c == '-' || c == '—')
+}
+
+/// Blocks of lines separated by blank lines.
+fn paragraphs_of(lines: &[String]) -> Vec<Vec<String>> {
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        if line.trim().is_empty() {
+            open = false;
+            continue;
+        }
+        match blocks.last_mut() {
+            // `und -` + `mittel`: one word across the line break.
+            Some(block) if open && block.last().is_some_and(|l| l.ends_with(" -")) => {
+                if let Some(last) = block.last_mut() {
+                    last.push_str(line.trim_start());
+                }
+            }
+            Some(block) if open => block.push(line.clone()),
+            _ => blocks.push(vec![line.clone()]),
+        }
+        open = true;
+    }
+    blocks
+}
+
+/// Whether the first block of a page continues the last block of the page before: that one
+/// ends inside a word or a sentence, and this one starts in lower case.
+fn continues(last: &[String], next: &[String]) -> bool {
+    let end = last.last().map_or("", |l| l.trim_end());
+    let open = end.ends_with('-') || end.chars().last().is_some_and(|c| c.is_alphanumeric());
+    let lower = next.first().and_then(|l| l.trim_start().chars().next()).is_some_and(char::is_lowercase);
+    open && lower
+}
+
+/// Removes the marks of a page's footnotes from its text: the first place where note `n`
+/// follows a word or a year directly (`Arbeitsgruppe1`, `20101,`) loses its `n`.
+fn strip_note_marks(blocks: &mut [Vec<String>], notes: &[(u32, String)]) {
+    let mut from = (0, 0);
+    for (n, _) in notes {
+        let mark = n.to_string();
+        'search: for b in from.0..blocks.len() {
+            let first_line = if b == from.0 { from.1 } else { 0 };
+            for l in first_line..blocks[b].len() {
+                if let Some(at) = find_mark(&blocks[b][l], &mark) {
+                    blocks[b][l].replace_range(at..at + mark.len(), "");
+                    from = (b, l);
+                    break 'search;
+                }
+            }
+        }
+    }
+}
+
+fn find_mark(line: &str, mark: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut search = 0;
+    while let Some(i) = line[search..].find(mark).map(|i| i + search) {
+        search = i + mark.len();
+        let after = bytes.get(i + mark.len()).copied();
+        let ends = after.is_none_or(|b| matches!(b, b',' | b';' | b'.' | b' ' | b':' | b')'));
+        if !ends || i == 0 {
+            continue;
+        }
+        let before = &line[..i];
+        let last = before.chars().last()?;
+        let after_word = last.is_alphabetic() && before.chars().rev().take_while(|c| c.is_alphabetic()).count() >= 3;
+        let after_year = before.len() >= 4 && {
+            let year = &before[before.len() - 4..];
+            year.chars().all(|c| c.is_ascii_digit())
+                && (year.starts_with("19") || year.starts_with("20"))
+                && !before[..before.len() - 4].chars().last().is_some_and(|c| c.is_ascii_digit())
+        };
+        if after_word || after_year {
+            return Some(i);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_is_recognised() {
+        let none = std::collections::HashSet::new();
+        for line in
+            ["A/RES/75/32", "20-16512 3", "Vereinte Nationen A/RES/75/32", "9. Dezember 2020", "- 4 -", "Seite 2 von 5"]
+        {
+            assert!(is_furniture(line, &none), "{line}");
+        }
+        for line in ["Die Generalversammlung,", "37. Plenarsitzung 7. Dezember 2020", "75/32. Förderung des Verhaltens"]
+        {
+            assert!(!is_furniture(line, &none), "{line}");
+        }
+    }
+
+    #[test]
+    fn notes_and_clauses_are_told_apart() {
+        assert_eq!(note_start("1A/65/201."), Some((1, "A/65/201.")));
+        assert_eq!(note_start("2 Siehe A/78/265."), Some((2, "Siehe A/78/265.")));
+        assert_eq!(note_start("3. begrüßt die Arbeit"), None);
+        assert_eq!(note_start("2019 wurde"), None);
+    }
+
+    #[test]
+    fn note_marks_are_stripped_after_words_and_years() {
+        let mut blocks = vec![
+            vec!["der Berichte von 20101, 20132 und 20153, die".to_owned()],
+            vec!["der Arbeitsgruppe4 und 12 Staaten".to_owned()],
+        ];
+        let notes: Vec<(u32, String)> = [1, 2, 3, 4].iter().map(|n| (*n, String::new())).collect();
+        strip_note_marks(&mut blocks, &notes);
+        assert_eq!(blocks[0][0], "der Berichte von 2010, 2013 und 2015, die");
+        assert_eq!(blocks[1][0], "der Arbeitsgruppe und 12 Staaten");
+    }
+
+    #[test]
+    fn justified_hyphen_and_ligatures() {
+        assert_eq!(normalize_line("die In -"), "die In-");
+        assert_eq!(normalize_line("Dezember 2020 -"), "Dezember 2020 -");
+        assert_eq!(normalize_line("Technologien und -"), "Technologien und -");
+        let lines: Vec<String> = ["der Technologien und -", "mittel die"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(paragraphs_of(&lines), vec![vec!["der Technologien und -mittel die".to_owned()]]);
+        assert_eq!(normalize_line("O\u{fb03}ce"), "Office");
+    }
+}

@@ -335,3 +335,130 @@ fn large_files_stream_to_the_same_output_as_small_ones() {
         assert_eq!(one.stdout, out.stdout, "{name}: thread count changed the output");
     }
 }
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ingest/tests/fixtures")
+}
+
+#[test]
+fn every_format_in_one_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["pdf", "docx", "odt", "html"] {
+        std::fs::copy(fixtures().join(format!("un-res-75-32-de.{ext}")), dir.path().join(format!("res.{ext}")))
+            .unwrap();
+    }
+    std::fs::copy("corpus/documents/un-res-75-32-de.txt", dir.path().join("res.txt")).unwrap();
+    let out = run_on(dir.path(), &["classify", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    for (doc, format) in
+        [("res.docx", "docx"), ("res.html", "html"), ("res.odt", "odt"), ("res.pdf", "pdf"), ("res.txt", "text")]
+    {
+        let of: Vec<&Value> = recs.iter().filter(|r| r["doc"] == doc).collect();
+        assert_eq!(of.len(), 33, "{doc}");
+        assert!(of.iter().all(|r| r["format"] == format), "{doc}");
+        // The PDF's records carry their page; no other format has pages.
+        assert_eq!(of.iter().all(|r| r["page"].is_u64()), format == "pdf", "{doc}");
+        // The same paragraph gets the same label in every format.
+        let clause = of.iter().find(|r| r["text"].as_str().unwrap().starts_with("4. begrüßt außerdem")).unwrap();
+        assert_eq!(clause["label"], "cybersecurity", "{doc}");
+    }
+    // CSV has the two columns too.
+    let out = run_on(dir.path(), &["classify", "res.pdf", "--format", "csv", "-q"]);
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(&header[5..8], ["kind", "format", "page"]);
+    let last = reader.records().last().unwrap().unwrap();
+    assert_eq!((&last[6], &last[7]), ("pdf", "3"));
+}
+
+#[test]
+fn damaged_and_locked_documents_are_one_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = std::fs::read(fixtures().join("un-res-75-32-de.pdf")).unwrap();
+    for i in 0..20 {
+        let mut bytes = pdf.clone();
+        bytes.truncate(pdf.len() * i / 20);
+        std::fs::write(dir.path().join(format!("cut-{i:02}.pdf")), &bytes).unwrap();
+    }
+    std::fs::copy(fixtures().join("encrypted.pdf"), dir.path().join("locked.pdf")).unwrap();
+    std::fs::write(dir.path().join("fake.docx"), "not a zip").unwrap();
+    std::fs::copy("corpus/documents/un-res-78-237-de.txt", dir.path().join("good.txt")).unwrap();
+    let out = run_on(dir.path(), &["classify", "."]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("warning: skipping ./locked.pdf: encrypted PDF"), "{err}");
+    assert!(err.contains("warning: skipping ./fake.docx: cannot read this Word file: not a zip archive"), "{err}");
+    assert!(err.contains("warning: skipping ./cut-00.pdf: "), "{err}");
+    // One line per skipped file, then the summary; the good file is labeled.
+    let warnings = err.lines().filter(|l| l.starts_with("paratopic: warning: skipping")).count();
+    assert!(warnings >= 18, "{err}");
+    assert!(records(&out).iter().any(|r| r["doc"] == "good.txt"));
+    // Named directly, each is an error.
+    assert_error(&run_on(dir.path(), &["classify", "locked.pdf"]), "locked.pdf: encrypted PDF");
+    assert_error(&run_on(dir.path(), &["classify", "cut-05.pdf"]), "cut-05.pdf: cannot read this PDF file");
+    assert_error(&run_on(dir.path(), &["classify", "fake.docx"]), "fake.docx: cannot read this Word file");
+}
+
+#[test]
+fn web_pages_odd_and_large() {
+    let dir = tempfile::tempdir().unwrap();
+    // Windows-1252 declared in a meta tag.
+    let mut legacy =
+        b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><p>"
+            .to_vec();
+    legacy.extend_from_slice(b"Die F\xf6rderung der Cybersicherheit kritischer Infrastrukturen bleibt eine Aufgabe der Staaten.</p></body></html>");
+    std::fs::write(dir.path().join("legacy.html"), legacy).unwrap();
+    let out = run_on(dir.path(), &["classify", "legacy.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(records(&out)[0]["text"], GERMAN);
+    // 100,000 levels of nesting: refused at once, not parsed for minutes.
+    let deep = format!("{}<p>{GERMAN}</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    std::fs::write(dir.path().join("deep.html"), deep).unwrap();
+    assert_error(
+        &run_on(dir.path(), &["classify", "deep.html"]),
+        "deep.html: cannot read this HTML file: elements nested 100000 levels deep",
+    );
+    // 50 MB of page: long paragraphs with markup inside.
+    let paragraph = format!("<p>{}</p>\n", format!("<span class=\"s\">{GERMAN}</span> ").repeat(90));
+    let count = (50 << 20) / paragraph.len();
+    std::fs::write(
+        dir.path().join("big.htm"),
+        format!("<!DOCTYPE html><html><body>{}</body></html>", paragraph.repeat(count)),
+    )
+    .unwrap();
+    let out = run_on(dir.path(), &["classify", "big.htm", "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), count);
+}
+
+#[test]
+fn folder_walks_skip_hidden_ignored_and_linked_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("docs");
+    std::fs::create_dir_all(root.join(".hidden")).unwrap();
+    std::fs::create_dir_all(root.join("target")).unwrap();
+    std::fs::write(root.join("a.txt"), GERMAN).unwrap();
+    std::fs::write(root.join(".hidden/b.txt"), GERMAN).unwrap();
+    std::fs::write(root.join(".secret.txt"), GERMAN).unwrap();
+    std::fs::write(root.join("target/c.txt"), GERMAN).unwrap();
+    std::fs::write(root.join(".gitignore"), "target/\n").unwrap();
+    std::fs::write(dir.path().join("outside.txt"), GERMAN).unwrap();
+    std::os::unix::fs::symlink("../outside.txt", root.join("out-link.txt")).unwrap();
+    std::os::unix::fs::symlink("a.txt", root.join("same.txt")).unwrap();
+    let out = run_on(dir.path(), &["classify", "docs"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let docs: Vec<String> = records(&out).iter().map(|r| r["doc"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(docs, ["a.txt"]);
+    assert!(err.contains("skipping docs/out-link.txt: a symbolic link out of the folder"), "{err}");
+    assert!(err.contains("skipping docs/same.txt: the same file as one already read"), "{err}");
+    assert!(
+        err.contains("2 file(s) skipped: 1 symbolic link out of the folder, 1 second path to the same file"),
+        "{err}"
+    );
+    // -q silences the warnings and the summary.
+    let out = run_on(dir.path(), &["classify", "docs", "-q"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

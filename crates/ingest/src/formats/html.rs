@@ -54,9 +54,68 @@ const BLOCKS: &[&str] = &[
     "hr",
 ];
 
+/// The deepest nesting of container elements paratopic parses. The HTML5 tree builder takes
+/// time quadratic in the depth (each start tag looks through the open elements), so a page
+/// nested 100,000 levels deep would take minutes; real pages stay below a hundred.
+const MAX_DEPTH: usize = 5000;
+
+/// Elements that are never closed implicitly, so that their nesting can be counted from the
+/// tags alone.
+const CONTAINERS: &[&str] =
+    &["div", "span", "section", "article", "blockquote", "ul", "ol", "table", "main", "aside", "nav"];
+
+/// The deepest nesting of [`CONTAINERS`] by their tags, with the content of scripts, styles and
+/// comments skipped.
+fn container_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = memchr_lt(bytes, i) {
+        i = at + 1;
+        let rest = &html[i..];
+        if rest.starts_with("!--") {
+            i = rest.find("-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = i + usize::from(closing);
+        let name: String = html[name_start..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .take(16)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if !closing && (name == "script" || name == "style") {
+            let end = format!("</{name}");
+            i = html[i..].to_ascii_lowercase().find(&end).map_or(bytes.len(), |e| i + e);
+            continue;
+        }
+        if CONTAINERS.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
+fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.iter().position(|&b| b == b'<').map(|p| p + from)
+}
+
 /// Reads an HTML page into blocks; returns how it was decoded.
 pub(super) fn read(bytes: &[u8], path: &Path) -> Result<(Blocks, Encoding), IngestError> {
     let (text, encoding) = decode_html(bytes, path)?;
+    let depth = container_depth(&text);
+    if depth > MAX_DEPTH {
+        return Err(IngestError::Unreadable {
+            path: path.to_path_buf(),
+            format: "HTML",
+            reason: format!("elements nested {depth} levels deep (at most {MAX_DEPTH} are read)"),
+        });
+    }
     let document = Html::parse_document(&text);
     let mut walk = Walk::default();
     for edge in document.tree.root().traverse() {
@@ -131,7 +190,7 @@ impl Walk {
             Node::Text(text) if self.dropped == 0 => self.buffer.push_str(text),
             Node::Element(element) => {
                 let name = element.name();
-                let dropped = DROPPED.contains(&name) || is_banner(element);
+                let dropped = DROPPED.contains(&name) || is_banner(element) || is_note_reference(element);
                 let block = BLOCKS.contains(&name);
                 let footnotes = is_notes(element);
                 if name == "br" && self.dropped == 0 {
@@ -205,6 +264,17 @@ fn is_banner(element: &scraper::node::Element) -> bool {
     attribute_mentions(element, &["cookie", "consent", "gdpr"])
 }
 
+/// A footnote mark: a link to a note inside the page (`<a href="#fn1">1</a>`), or an element
+/// marked as a note reference.
+fn is_note_reference(element: &scraper::node::Element) -> bool {
+    let to_note = element.name() == "a"
+        && element.attr("href").is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h.starts_with("#fn") || h.starts_with("#footnote") || h.starts_with("#note") || h.starts_with("#endnote")
+        });
+    to_note || attribute_mentions(element, &["noteref", "footnote-ref", "footnote_ref"])
+}
+
 /// An area of notes: footnotes or endnotes.
 fn is_notes(element: &scraper::node::Element) -> bool {
     attribute_mentions(element, &["footnote", "endnote", "doc-endnotes", "doc-footnote"])
@@ -248,8 +318,17 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_overflow() {
-        let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    fn deep_nesting_is_read_up_to_a_limit_and_refused_beyond() {
+        let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(2000), "</div>".repeat(2000));
         assert_eq!(read_str(&html), vec![(Kind::Body, "tief unten".to_owned())]);
+        let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let err = read(html.as_bytes(), Path::new("t.html")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "t.html: cannot read this HTML file: elements nested 100000 levels deep (at most 5000 are read)"
+        );
+        // Scripts with comparisons and comments do not count as nesting.
+        let script = format!("<script>{}</script><!-- <div><div> --><p>Text</p>", "if (a<div) {} ".repeat(10_000));
+        assert_eq!(container_depth(&script), 0);
     }
 }

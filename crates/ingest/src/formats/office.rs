@@ -14,9 +14,9 @@ use super::Blocks;
 use crate::segment::Kind;
 use crate::IngestError;
 
-/// The largest archive member paratopic unpacks (the XML of a 5,000-page document is far
-/// smaller).
-const MAX_MEMBER_BYTES: u64 = 256 << 20;
+/// The largest archive member paratopic unpacks (the XML of a 1,000-page document is about
+/// 20 MB).
+const MAX_MEMBER_BYTES: u64 = 64 << 20;
 
 fn unreadable(path: &Path, format: &'static str, reason: impl Into<String>) -> IngestError {
     IngestError::Unreadable { path: path.to_path_buf(), format, reason: reason.into() }
@@ -146,7 +146,7 @@ pub(super) fn read_docx(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError
         })?;
     }
     if out.is_empty() {
-        return Err(IngestError::NoText { path: path.to_path_buf() });
+        return Err(unreadable(path, F, "no text in the document"));
     }
     Ok(out)
 }
@@ -294,7 +294,7 @@ pub(super) fn read_odt(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError>
         out.push(&format!("{} {}", i + 1, note.trim()), Some(Kind::Footnote), true, None);
     }
     if out.is_empty() {
-        return Err(IngestError::NoText { path: path.to_path_buf() });
+        return Err(unreadable(path, F, "no text in the document"));
     }
     Ok(out)
 }

@@ -249,7 +249,10 @@ fn is_date_line(line: &str) -> bool {
 /// Whether a line at the top or bottom of a page is furniture, not text of the document.
 fn is_furniture(line: &str, repeated: &std::collections::HashSet<String>) -> bool {
     let t = line.trim();
-    if is_page_number(t) || is_date_line(t) || repeated.contains(&shape(t)) {
+    // A running title never ends a sentence; a line of text that does is text, however often a
+    // page repeats it.
+    let running = repeated.contains(&shape(t)) && !t.ends_with(['.', ',', ';', ':']);
+    if is_page_number(t) || is_date_line(t) || running {
         return true;
     }
     let mut rest = t.to_owned();

@@ -16,11 +16,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Model, StagedFile};
-use paratopic_ingest::{segment_with, Document, Format as DocFormat, Layout, Paragraph};
+use paratopic_ingest::{identify_language, segment_with, Document, Format as DocFormat, Language, Layout, Paragraph};
 use rayon::prelude::*;
 
 use crate::input::{self, parse_jsonl, JsonlRecord, SkipReason, Source};
-use crate::output::{self, Format, Record, Scores};
+use crate::output::{self, Decision, Format, Record, Scores};
 
 /// Files up to this size are read whole; larger ones are streamed in pieces.
 const WHOLE_FILE_BYTES: u64 = 4 << 20;
@@ -39,7 +39,19 @@ pub struct ClassifyOptions {
     pub quiet: bool,
     pub verbose: bool,
     pub explain: usize,
+    pub min_confidence: Option<f64>,
+    pub any_language: bool,
 }
+
+/// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
+/// `other` (or nothing, for a label set without `other`) with `"decision": "no_evidence"`.
+pub const MIN_EVIDENCE: usize = 1;
+
+/// Summary columns after the labels: paragraphs of other kinds (headings, references,
+/// footnotes: labeled, but counted apart from the content), and paragraphs left without a
+/// topic because of their language.
+const OTHER_KINDS: usize = 0;
+const NO_TOPIC: usize = 1;
 
 /// Set by the Ctrl-C handler; the job stops at the next paragraph and removes its partial
 /// output.
@@ -87,10 +99,12 @@ struct Item {
     page: Option<u32>,
 }
 
-/// A unit's serialized records and its paragraphs per label.
+/// A unit's serialized records, its content paragraphs per label (then the [`OTHER_KINDS`]
+/// and [`NO_TOPIC`] columns), and the languages it found that the model does not read.
 struct Scored {
     bytes: Vec<u8>,
     counts: Vec<usize>,
+    unread: Vec<(&'static str, usize)>,
 }
 
 /// Per-document state carried from one piece to the next.
@@ -287,11 +301,26 @@ impl Job<'_> {
             let scored = scored?;
             if items.is_some() {
                 self.out.write(scored.bytes)?;
+                self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
             self.file_done(source);
         }
         Ok(())
+    }
+
+    /// One warning per document for its paragraphs in languages the model does not read.
+    fn warn_unread(&self, doc: &str, unread: &[(&'static str, usize)]) {
+        if unread.is_empty() || self.ctx.opts.quiet {
+            return;
+        }
+        let found: Vec<String> = unread.iter().map(|(code, n)| format!("{n} in {code}")).collect();
+        let known = self.ctx.model.languages().join(", ");
+        self.note(format!(
+            "warning: {doc}: {} paragraph(s) not classified ({}); the model reads {known} (--any-language classifies them anyway)",
+            unread.iter().map(|(_, n)| n).sum::<usize>(),
+            found.join(", ")
+        ));
     }
 
     fn file_done(&mut self, source: &Source) {
@@ -397,7 +426,8 @@ impl Job<'_> {
         let mut carry = Carry::default();
         let mut lines_before = 0;
         let pieces_per_round = 2 * rayon::current_num_threads();
-        let mut summary = vec![0; self.ctx.model.labels().len()];
+        let mut summary = vec![0; self.ctx.model.labels().len() + 2];
+        let mut unread: Vec<(&'static str, usize)> = Vec::new();
         if self.ctx.opts.verbose && !self.ctx.opts.jsonl_input {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
         }
@@ -485,9 +515,16 @@ impl Job<'_> {
                 let scored = scored?;
                 self.out.write(scored.bytes)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
+                for (code, n) in scored.unread {
+                    match unread.iter_mut().find(|(c, _)| *c == code) {
+                        Some((_, m)) => *m += n,
+                        None => unread.push((code, n)),
+                    }
+                }
                 self.progress.inc(*len as u64);
             }
         }
+        self.warn_unread(source.id(), &unread);
         self.summary.push((source.id().to_owned(), summary));
         self.files_done += 1;
         self.progress.set_message(format!("{}/{} files", self.files_done, self.files_total));
@@ -519,15 +556,27 @@ impl Ctx<'_> {
     /// Labels and serializes the items of one unit.
     fn score(&self, doc: &str, items: &Option<Vec<Item>>) -> Result<Scored> {
         let labels = self.model.labels();
-        let mut counts = vec![0; labels.len()];
-        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts }) };
+        let mut counts = vec![0; labels.len() + 2];
+        let mut unread: Vec<(&'static str, usize)> = Vec::new();
+        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread }) };
+        let other = labels.iter().position(|l| l == "other");
+        let languages: Vec<Option<Language>> = items.iter().map(|i| identify_language(&i.text)).collect();
+        let main = main_language(&languages);
         let mut records = Vec::with_capacity(items.len());
-        for item in items {
+        for (item, language) in items.iter().zip(&languages) {
             check_interrupt()?;
-            let v = self.model.vectorize(&item.text, item.section.as_deref());
-            let p = self.model.score(&v);
-            counts[p.label] += 1;
-            records.push(Record {
+            // Unsure identifications (short text) follow the document's main language.
+            let lang = match language {
+                Some(l) if l.reliable => Some(l.code),
+                _ => main.or(language.map(|l| l.code)),
+            };
+            let sure = language.is_some_and(|l| l.reliable) || main.is_some();
+            let readable = self.opts.any_language
+                || self.model.languages().is_empty()
+                || !sure
+                || lang.is_none_or(|code| self.model.languages().iter().any(|m| m == code));
+            let content = paratopic_ingest::Kind::from_name(item.kind).is_some_and(paratopic_ingest::Kind::is_content);
+            let mut record = Record {
                 doc,
                 id: item.id.as_deref(),
                 paragraph: item.paragraph,
@@ -538,17 +587,75 @@ impl Ctx<'_> {
                 page: item.page,
                 section: item.section.as_deref(),
                 text: &item.text,
-                label: &labels[p.label],
-                confidence: p.probabilities[p.label],
-                explain: (self.opts.explain > 0).then(|| {
-                    let terms = self.model.explain(&v, p.label, self.opts.explain);
-                    terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
-                }),
-                scores: Scores { labels, values: p.probabilities },
+                lang,
+                label: None,
+                confidence: None,
+                decision: Decision::UnsupportedLanguage,
+                evidence: None,
+                scores: None,
+                explain: None,
+            };
+            if !readable {
+                counts[labels.len() + NO_TOPIC] += 1;
+                let code = lang.unwrap_or("?");
+                match unread.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, n)) => *n += 1,
+                    None => unread.push((code, 1)),
+                }
+                records.push(record);
+                continue;
+            }
+            let v = self.model.vectorize(&item.text, item.section.as_deref());
+            let p = self.model.score(&v);
+            let evidence = v.entries().len();
+            let confidence = p.confidence();
+            let (label, decision) = if evidence < MIN_EVIDENCE {
+                (other, Decision::NoEvidence)
+            } else if self.opts.min_confidence.is_some_and(|min| confidence < min) {
+                (other, Decision::LowConfidence)
+            } else {
+                (Some(p.label), Decision::Model)
+            };
+            match (label, content) {
+                (Some(l), true) => counts[l] += 1,
+                (None, true) => counts[labels.len() + NO_TOPIC] += 1,
+                (_, false) => counts[labels.len() + OTHER_KINDS] += 1,
+            }
+            record.label = label.map(|l| labels[l].as_str());
+            record.confidence = (decision == Decision::Model).then_some(confidence);
+            record.decision = decision;
+            record.evidence = Some(evidence);
+            record.explain = (self.opts.explain > 0 && label.is_some()).then(|| {
+                let terms = self.model.explain(&v, label.unwrap_or(p.label), self.opts.explain);
+                terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
             });
+            record.scores = Some(Scores { labels, values: p.probabilities });
+            records.push(record);
         }
-        Ok(Scored { bytes: output::serialize(self.opts.format, &records)?, counts })
+        Ok(Scored {
+            bytes: output::serialize(self.opts.format, labels, self.opts.explain > 0, &records)?,
+            counts,
+            unread,
+        })
     }
+}
+
+/// The language most reliably identified paragraphs of a unit are in (ties: the first met).
+fn main_language(languages: &[Option<Language>]) -> Option<&'static str> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for l in languages.iter().flatten().filter(|l| l.reliable) {
+        match counts.iter_mut().find(|(c, _)| *c == l.code) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l.code, 1)),
+        }
+    }
+    let mut best: Option<(&'static str, usize)> = None;
+    for (code, n) in counts {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((code, n));
+        }
+    }
+    best.map(|(code, _)| code)
 }
 
 /// The format of a file, from its name or else its first bytes.
@@ -645,19 +752,23 @@ fn refuse_overwriting_an_input(out: &std::path::Path, sources: &[Source]) -> Res
     Ok(())
 }
 
-/// Paragraphs per topic per document, as a table on stderr.
+/// Content paragraphs (body text and list items) per topic per document, then the paragraphs
+/// of other kinds and those without a topic, as a table on stderr.
 fn print_summary(labels: &[String], summary: &[(String, Vec<usize>)]) {
     let width = summary.iter().map(|(d, _)| d.chars().count()).max().unwrap_or(8).max(8);
+    let mut columns: Vec<String> = labels.to_vec();
+    columns.push("headings etc.".to_owned());
+    columns.push("no topic".to_owned());
     let column = |l: &String| l.len().max(5);
     let mut out = format!("{:<width$}", "document");
-    for l in labels {
+    for l in &columns {
         out.push_str(&format!(" {:>w$}", l, w = column(l)));
     }
     out.push_str("  total\n");
-    let mut totals = vec![0; labels.len()];
+    let mut totals = vec![0; columns.len()];
     let mut row = |name: &str, counts: &[usize]| {
         out.push_str(&format!("{name:<width$}"));
-        for (l, c) in labels.iter().zip(counts) {
+        for (l, c) in columns.iter().zip(counts) {
             out.push_str(&format!(" {:>w$}", c, w = column(l)));
         }
         out.push_str(&format!("  {:>5}\n", counts.iter().sum::<usize>()));

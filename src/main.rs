@@ -109,11 +109,28 @@ struct ClassifyArgs {
     /// end) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
-    /// Say how each file was decoded (UTF-8, UTF-16, or a detected legacy encoding).
+    /// Give a paragraph whose top probability is below P the label `other` (or no label when
+    /// the model has no `other`), with `"decision": "low_confidence"`; `paratopic eval` prints
+    /// the precision and coverage each P gives.
+    #[arg(long, value_name = "P", value_parser = probability)]
+    min_confidence: Option<f64>,
+    /// Classify paragraphs in languages the model was not trained on too (by default they get
+    /// no topic and a warning).
+    #[arg(long)]
+    any_language: bool,
+    /// Say how each file was read and decoded (its format; UTF-8, UTF-16, or a detected legacy
+    /// encoding).
     #[arg(short, long)]
     verbose: bool,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+fn probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("expected a probability from 0 to 1, got {s:?}")),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -351,6 +368,8 @@ fn run(cli: Cli) -> Result<()> {
                     quiet: args.common.quiet,
                     verbose: args.verbose,
                     explain: args.explain,
+                    min_confidence: args.min_confidence,
+                    any_language: args.any_language,
                 },
             )
         }

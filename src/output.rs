@@ -14,6 +14,31 @@ pub enum Format {
     Csv,
 }
 
+/// How a record's label was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The model's top label.
+    Model,
+    /// Fewer known terms than the minimum: `other` (or no label), whatever the scores.
+    NoEvidence,
+    /// The top probability is below `--min-confidence`: `other` (or no label).
+    LowConfidence,
+    /// A language the model was not trained on: no label.
+    UnsupportedLanguage,
+}
+
+impl Decision {
+    fn as_str(self) -> &'static str {
+        match self {
+            Decision::Model => "model",
+            Decision::NoEvidence => "no_evidence",
+            Decision::LowConfidence => "low_confidence",
+            Decision::UnsupportedLanguage => "unsupported_language",
+        }
+    }
+}
+
 /// One labeled paragraph.
 #[derive(Debug, Serialize)]
 pub struct Record<'a> {
@@ -32,10 +57,20 @@ pub struct Record<'a> {
     pub page: Option<u32>,
     pub section: Option<&'a str>,
     pub text: &'a str,
-    pub label: &'a str,
+    /// The language (ISO 639-1), or null when the text has no letters to tell.
+    pub lang: Option<&'static str>,
+    /// The topic, or null (a language the model does not read; no evidence or low confidence
+    /// with a label set that has no `other`).
+    pub label: Option<&'a str>,
+    /// Probability of the label when the model chose it, else null.
     #[serde(serialize_with = "rounded")]
-    pub confidence: f64,
-    pub scores: Scores<'a>,
+    pub confidence: Option<f64>,
+    /// How the label was decided.
+    pub decision: Decision,
+    /// How many distinct terms of the paragraph the model knows (null when not scored).
+    pub evidence: Option<usize>,
+    /// Probability per label (null when not scored).
+    pub scores: Option<Scores<'a>>,
     /// The terms that pushed the paragraph towards its label, weights rounded like scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Vec<(String, f64)>>,
@@ -63,8 +98,64 @@ pub fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-fn rounded<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(round(*v))
+fn rounded<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64(round(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+/// The CSV columns before the per-label scores, in order; [`csv_row`] fills them.
+const CSV_COLUMNS: [&str; 15] = [
+    "doc",
+    "id",
+    "paragraph",
+    "start",
+    "end",
+    "kind",
+    "format",
+    "page",
+    "section",
+    "text",
+    "lang",
+    "label",
+    "confidence",
+    "decision",
+    "evidence",
+];
+
+/// One CSV row: the fixed columns, a score per label (empty when not scored), and with
+/// `explain` the explanation.
+fn csv_row(r: &Record<'_>, labels: &[String], explain: bool) -> Vec<String> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut row = vec![
+        r.doc.to_owned(),
+        r.id.unwrap_or_default().to_owned(),
+        r.paragraph.to_string(),
+        r.start.to_string(),
+        r.end.to_string(),
+        r.kind.to_owned(),
+        r.format.unwrap_or_default().to_owned(),
+        opt(r.page.map(|p| p.to_string())),
+        r.section.unwrap_or_default().to_owned(),
+        r.text.to_owned(),
+        r.lang.unwrap_or_default().to_owned(),
+        r.label.unwrap_or_default().to_owned(),
+        opt(r.confidence.map(|c| round(c).to_string())),
+        r.decision.as_str().to_owned(),
+        opt(r.evidence.map(|e| e.to_string())),
+    ];
+    match &r.scores {
+        Some(scores) => row.extend(scores.values.iter().map(|v| round(*v).to_string())),
+        None => row.extend(labels.iter().map(|_| String::new())),
+    }
+    if explain {
+        // `term:weight` pairs, strongest first, separated by `;` (a bigram term holds a space;
+        // no term holds `;`).
+        let pairs: Vec<String> = r.explain.iter().flatten().map(|(t, w)| format!("{t}:{w}")).collect();
+        row.push(pairs.join(";"));
+    }
+    row
 }
 
 /// What an output starts with: the CSV header line (nothing for JSONL); `explain` adds the
@@ -74,23 +165,7 @@ pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8
         Format::Jsonl => Ok(Vec::new()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> = [
-                "doc",
-                "id",
-                "paragraph",
-                "start",
-                "end",
-                "kind",
-                "format",
-                "page",
-                "section",
-                "text",
-                "label",
-                "confidence",
-            ]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
+            let mut header: Vec<String> = CSV_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
             header.extend(labels.iter().map(|l| format!("score_{l}")));
             if explain {
                 header.push("explain".to_owned());
@@ -101,8 +176,9 @@ pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8
     }
 }
 
-/// Serializes records (without a header).
-pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
+/// Serializes records (without a header); `explain` says whether the CSV has the explanation
+/// column.
+pub fn serialize(format: Format, labels: &[String], explain: bool, records: &[Record<'_>]) -> Result<Vec<u8>> {
     let size: usize = records.iter().map(|r| r.text.len() + 200).sum();
     match format {
         Format::Jsonl => {
@@ -116,28 +192,7 @@ pub fn serialize(format: Format, records: &[Record<'_>]) -> Result<Vec<u8>> {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(size));
             for r in records {
-                let mut row = vec![
-                    r.doc.to_owned(),
-                    r.id.unwrap_or_default().to_owned(),
-                    r.paragraph.to_string(),
-                    r.start.to_string(),
-                    r.end.to_string(),
-                    r.kind.to_owned(),
-                    r.format.unwrap_or_default().to_owned(),
-                    r.page.map(|p| p.to_string()).unwrap_or_default(),
-                    r.section.unwrap_or_default().to_owned(),
-                    r.text.to_owned(),
-                    r.label.to_owned(),
-                    round(r.confidence).to_string(),
-                ];
-                row.extend(r.scores.values.iter().map(|v| round(*v).to_string()));
-                if let Some(terms) = &r.explain {
-                    // `term:weight` pairs, strongest first, separated by `;` (a bigram term holds
-                    // a space; no term holds `;`).
-                    let pairs: Vec<String> = terms.iter().map(|(t, w)| format!("{t}:{w}")).collect();
-                    row.push(pairs.join(";"));
-                }
-                w.write_record(&row)?;
+                w.write_record(&csv_row(r, labels, explain))?;
             }
             Ok(w.into_inner().map_err(|e| e.into_error())?)
         }

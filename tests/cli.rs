@@ -43,16 +43,47 @@ fn classify_labels_every_paragraph_of_the_corpus() {
     assert_eq!(recs.len(), 140 + 33 + 41);
     let labels = ["cybersecurity", "ai", "wsis", "financing", "other"];
     for r in &recs {
-        for field in ["doc", "paragraph", "start", "end", "kind", "section", "text", "label", "confidence", "scores"] {
+        for field in [
+            "doc",
+            "paragraph",
+            "start",
+            "end",
+            "kind",
+            "format",
+            "section",
+            "text",
+            "lang",
+            "label",
+            "confidence",
+            "decision",
+            "evidence",
+            "scores",
+        ] {
             assert!(r.get(field).is_some(), "missing {field} in {r}");
         }
         assert!(labels.contains(&r["label"].as_str().unwrap()));
+        assert_eq!(r["lang"], "de", "{r}");
         let scores = r["scores"].as_object().unwrap();
         assert_eq!(scores.len(), labels.len());
         let sum: f64 = scores.values().map(|v| v.as_f64().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-4);
-        assert_eq!(r["confidence"], scores[r["label"].as_str().unwrap()]);
+        if r["decision"] == "model" {
+            assert_eq!(r["confidence"], scores[r["label"].as_str().unwrap()]);
+            assert!(r["evidence"].as_u64().unwrap() >= 1);
+        } else {
+            // No known word: `other`, and no confidence to filter on.
+            assert_eq!(
+                (&r["decision"], &r["label"], &r["evidence"]),
+                (&"no_evidence".into(), &"other".into(), &0.into())
+            );
+            assert!(r["confidence"].is_null());
+        }
     }
+    // The references and footnotes that carry no known word no longer count as a topic.
+    let no_evidence: Vec<&str> =
+        recs.iter().filter(|r| r["decision"] == "no_evidence").map(|r| r["text"].as_str().unwrap()).collect();
+    assert!(no_evidence.contains(&"1 A/65/201."), "{no_evidence:?}");
+    assert!(no_evidence.len() >= 10, "{no_evidence:?}");
     // Scores are written in the model's label order.
     let first_line = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_owned();
     let at: Vec<usize> = labels.iter().map(|l| first_line.find(&format!("\"{l}\":")).unwrap()).collect();
@@ -111,8 +142,11 @@ fn csv_output_to_a_file() {
             "page",
             "section",
             "text",
+            "lang",
             "label",
             "confidence",
+            "decision",
+            "evidence",
             "score_cybersecurity",
             "score_ai",
             "score_wsis",

@@ -31,6 +31,11 @@ pub struct TrainingSummary {
     pub per_label: Vec<usize>,
     /// SHA-256 of the label set and the examples.
     pub digest: String,
+    /// The languages of the training text (ISO 639-1, sorted): each language that at least 5%
+    /// of the examples identified with confidence are written in. Paragraphs in another
+    /// language get no topic. Empty: not known (every paragraph is classified).
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 /// The label of one paragraph, with the probability of every label.
@@ -173,6 +178,11 @@ impl Model {
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
         let compounds = data.config.decompound.then(|| Decompounder::from_parts(&data.compound_parts));
         Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds })
+    }
+
+    /// The languages the model was trained on (ISO 639-1); empty when not known.
+    pub fn languages(&self) -> &[String] {
+        &self.data.training.languages
     }
 
     /// The labels, in score order.

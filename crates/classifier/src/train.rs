@@ -279,7 +279,12 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
             }
         }
     };
-    let training = TrainingSummary { examples: examples.len(), per_label, digest: training_digest(examples, labels) };
+    let training = TrainingSummary {
+        examples: examples.len(),
+        per_label,
+        digest: training_digest(examples, labels),
+        languages: training_languages(examples),
+    };
     let data = ModelData {
         labels: labels.to_vec(),
         config: config.clone(),
@@ -291,6 +296,20 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
         weights,
     };
     Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
+}
+
+/// The languages of the examples: those that at least 5% (and 3) of the reliably identified
+/// examples are written in, sorted.
+fn training_languages(examples: &[Example]) -> Vec<String> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
+    let mut reliable = 0;
+    for e in examples {
+        if let Some(lang) = paratopic_ingest::identify_language(&e.text).filter(|l| l.reliable) {
+            *counts.entry(lang.code).or_default() += 1;
+            reliable += 1;
+        }
+    }
+    counts.into_iter().filter(|&(_, n)| n >= 3 && n * 20 >= reliable).map(|(code, _)| code.to_owned()).collect()
 }
 
 /// The lexicon as (label index, token) pairs, tokenized like the training text; empty when

@@ -160,6 +160,13 @@ pub struct AuthoredRecord {
     pub origin: String,
     /// The kind of text it imitates (`un-preamble`, `report`, `news`, …).
     pub register: String,
+    /// Its language (ISO 639-1); German when absent.
+    #[serde(default = "german")]
+    pub lang: String,
+}
+
+fn german() -> String {
+    "de".to_owned()
 }
 
 /// Where a training example comes from.

@@ -21,6 +21,7 @@ pub mod decode;
 mod document;
 mod error;
 mod formats;
+mod language;
 mod segment;
 mod tokenize;
 
@@ -29,5 +30,6 @@ pub use decode::Encoding;
 pub use document::Document;
 pub use error::IngestError;
 pub use formats::{read_as, read_document, Extracted, Format};
+pub use language::{identify as identify_language, Language};
 pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
 pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};

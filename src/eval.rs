@@ -4,7 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use paratopic_classifier::{cross_validate, stratified_folds, validate, Example, TrainConfig};
+use paratopic_classifier::metrics::Confusion;
+use paratopic_classifier::{
+    confidence_cuts, cross_validate_predictions, cuts_table, stratified_folds, validate, Example, Reliability,
+    TrainConfig,
+};
 use serde_json::json;
 
 pub struct EvalOptions<'a> {
@@ -41,7 +45,17 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
     ids.sort_unstable();
     ids.dedup();
     let folds: Vec<Option<usize>> = folds.into_iter().map(Some).collect();
-    let confusion = cross_validate(examples, labels, config, &folds)?;
+    let predictions = cross_validate_predictions(examples, labels, config, &folds)?;
+    let mut confusion = Confusion::new(labels);
+    let mut scored = Vec::with_capacity(examples.len());
+    for (p, &gold) in predictions.iter().zip(&targets) {
+        if let Some(p) = p {
+            confusion.add(gold, p.label);
+            scored.push((p.confidence(), gold, p.label));
+        }
+    }
+    let reliability = Reliability::of(&scored.iter().map(|&(c, g, p)| (c, g == p)).collect::<Vec<_>>(), 10);
+    let cuts = confidence_cuts(&scored, labels, &[0.0, 0.5, 0.7, 0.8, 0.9]);
     let report = if opts.json {
         let report = json!({
             "data": opts.data.display().to_string(),
@@ -52,14 +66,26 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
             "macro_f1": confusion.macro_f1(),
             "per_label": confusion.per_label(),
             "confusion": confusion,
+            "expected_calibration_error": reliability.ece,
+            "reliability": reliability.bins.iter().map(|b| json!({
+                "lower": b.lower, "count": b.count, "confidence": b.confidence, "accuracy": b.accuracy
+            })).collect::<Vec<_>>(),
+            "min_confidence": cuts.iter().map(|(cut, per_label)| json!({
+                "p": cut,
+                "per_label": per_label.iter().map(|(l, precision, coverage)| json!({
+                    "label": l, "precision": precision, "coverage": coverage
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
         });
         format!("{report}\n")
     } else {
+        let table = cuts_table(&cuts, labels);
         format!(
-            "cross-validation on {} ({} examples, {how})\n\n{}",
+            "cross-validation on {} ({} examples, {how})\n\n{}\n{}\nwith --min-confidence P (paragraphs below P go to `other`): precision of each label among the paragraphs that keep it / share of its gold paragraphs that keep it\n{table}",
             opts.data.display(),
             examples.len(),
-            confusion.to_table()
+            confusion.to_table(),
+            reliability.to_table()
         )
     };
     let mut out = std::io::stdout().lock();

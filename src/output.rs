@@ -192,7 +192,7 @@ pub fn serialize(format: Format, labels: &[String], explain: bool, records: &[Re
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(size));
             for r in records {
-                w.write_record(&csv_row(r, labels, explain))?;
+                w.write_record(csv_row(r, labels, explain))?;
             }
             Ok(w.into_inner().map_err(|e| e.into_error())?)
         }

@@ -62,7 +62,9 @@ fn classify_labels_every_paragraph_of_the_corpus() {
             assert!(r.get(field).is_some(), "missing {field} in {r}");
         }
         assert!(labels.contains(&r["label"].as_str().unwrap()));
-        assert_eq!(r["lang"], "de", "{r}");
+        // German documents; a few paragraphs quote long English statements and are mostly
+        // English, and English reference URLs are English.
+        assert!(r["lang"] == "de" || r["lang"] == "en", "{r}");
         let scores = r["scores"].as_object().unwrap();
         assert_eq!(scores.len(), labels.len());
         let sum: f64 = scores.values().map(|v| v.as_f64().unwrap()).sum();
@@ -84,6 +86,8 @@ fn classify_labels_every_paragraph_of_the_corpus() {
         recs.iter().filter(|r| r["decision"] == "no_evidence").map(|r| r["text"].as_str().unwrap()).collect();
     assert!(no_evidence.contains(&"1 A/65/201."), "{no_evidence:?}");
     assert!(no_evidence.len() >= 10, "{no_evidence:?}");
+    let german = recs.iter().filter(|r| r["lang"] == "de").count();
+    assert!(german >= 195, "{german} of {}", recs.len());
     // Scores are written in the model's label order.
     let first_line = String::from_utf8_lossy(&out.stdout).lines().next().unwrap().to_owned();
     let at: Vec<usize> = labels.iter().map(|l| first_line.find(&format!("\"{l}\":")).unwrap()).collect();

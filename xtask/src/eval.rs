@@ -6,7 +6,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use paratopic_classifier::metrics::Confusion;
-use paratopic_classifier::{cross_validate, stratified_folds, validate, Lexicon, TrainConfig, Variant, Weighting};
+use paratopic_classifier::{
+    cross_validate, cross_validate_predictions, stratified_folds, validate, Lexicon, Model, Reliability, TrainConfig,
+    Variant, Weighting,
+};
 use paratopic_corpus::{topics, Corpus, Origin};
 use paratopic_ingest::NumberPolicy;
 
@@ -16,10 +19,40 @@ pub const SEED: u64 = 0;
 
 /// The figures of one setting.
 pub struct Figures {
-    /// Stratified k-fold cross-validation over the seed paragraphs.
+    /// Stratified k-fold cross-validation over the seed paragraphs (German).
     pub cv: Confusion,
     /// Leave-one-document-out: train without one seed document's paragraphs, score them.
     pub lodo: Confusion,
+    /// Reliability of the calibrated confidences in the seed cross-validation.
+    pub cv_reliability: Reliability,
+    /// The seed cross-validation's out-of-fold (confidence, gold, predicted) triples.
+    pub cv_predictions: Vec<(f64, usize, usize)>,
+    /// Stratified k-fold cross-validation over the English authored paragraphs: each scored
+    /// only by a model that did not train on it (everything else always trains).
+    pub en_cv: Confusion,
+}
+
+/// The held-out English dev set (real paragraphs, never trained on).
+pub const EN_DEV: &str = "dev/en-real.jsonl";
+
+/// Figures of the model trained on the whole corpus, on held-out data.
+pub struct HeldOut {
+    /// The real English dev set: labels and the reliability of the confidences.
+    pub en_dev: Option<(Confusion, Reliability)>,
+    /// gnad (needs `../shared/data`): out-of-domain `Sport` and `Kultur` articles given a
+    /// topic at confidence ≥ 0.9 (count, of); and the `Web`/`Wirtschaft` articles about a
+    /// topic (labels read by hand in `corpus/dev/gnad-web-wirtschaft-topics.tsv`) given that
+    /// topic (count, of), with the confusion over all of them.
+    pub gnad: Option<GnadFigures>,
+}
+
+/// The gnad side of [`HeldOut`].
+pub struct GnadFigures {
+    pub out_of_domain_confident: usize,
+    pub out_of_domain: usize,
+    pub topic_found: usize,
+    pub topic_articles: usize,
+    pub web_economy: Confusion,
 }
 
 /// Evaluates `config` on the corpus.
@@ -43,10 +76,157 @@ pub fn evaluate(corpus: &Corpus, config: &TrainConfig) -> Result<Figures> {
             Origin::Authored { .. } => None,
         })
         .collect();
+    let cv_out = cross_validate_predictions(&examples, &labels, config, &cv_folds)?;
+    let mut cv = Confusion::new(&labels);
+    let mut cv_predictions = Vec::new();
+    for (p, &gold) in cv_out.iter().zip(&targets) {
+        if let Some(p) = p {
+            cv.add(gold, p.label);
+            cv_predictions.push((p.confidence(), gold, p.label));
+        }
+    }
+    let pairs: Vec<(f64, bool)> = cv_predictions.iter().map(|&(c, g, p)| (c, g == p)).collect();
+    // English: the authored English paragraphs in folds of their own.
+    let english: Vec<usize> = (0..examples.len())
+        .filter(|&i| matches!(&corpus.paragraphs[i].origin, Origin::Authored { lang, .. } if lang == "en"))
+        .collect();
+    let en_targets: Vec<usize> = english.iter().map(|&i| targets[i]).collect();
+    let mut en_folds = vec![None; examples.len()];
+    for (&i, fold) in english.iter().zip(stratified_folds(&en_targets, FOLDS, SEED)) {
+        en_folds[i] = Some(fold);
+    }
+    // The label figures do not depend on calibration (it never changes a label).
+    let uncalibrated = TrainConfig { calibrate: false, ..config.clone() };
     Ok(Figures {
-        cv: cross_validate(&examples, &labels, config, &cv_folds)?,
-        lodo: cross_validate(&examples, &labels, config, &lodo_folds)?,
+        cv,
+        lodo: cross_validate(&examples, &labels, &uncalibrated, &lodo_folds)?,
+        cv_reliability: Reliability::of(&pairs, 10),
+        cv_predictions,
+        en_cv: if english.is_empty() {
+            Confusion::new(&labels)
+        } else {
+            cross_validate(&examples, &labels, &uncalibrated, &en_folds)?
+        },
     })
+}
+
+/// Evaluates the model trained on the whole corpus on held-out data: the English dev set and,
+/// when `../shared/data` is there, gnad.
+pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut> {
+    let labels = topics();
+    let dev_path = corpus_dir.join(EN_DEV);
+    let en_dev = if dev_path.is_file() {
+        let dev = paratopic_corpus::read_labeled_jsonl(&dev_path)?;
+        let targets = validate(&dev, &labels)?;
+        let mut confusion = Confusion::new(&labels);
+        let mut pairs = Vec::new();
+        for (e, &gold) in dev.iter().zip(&targets) {
+            let p = model.predict(&e.text, None);
+            confusion.add(gold, p.label);
+            pairs.push((p.confidence(), p.label == gold));
+        }
+        Some((confusion, Reliability::of(&pairs, 10)))
+    } else {
+        None
+    };
+    Ok(HeldOut { en_dev, gnad: gnad_held_out(root, corpus_dir, model)? })
+}
+
+/// The gnad out-of-domain and topic-article figures, or `None` without `../shared/data`.
+fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option<GnadFigures>> {
+    let data = root.join("../shared/data/gnad-test.jsonl");
+    let topics_path = corpus_dir.join("dev/gnad-web-wirtschaft-topics.tsv");
+    if !data.is_file() || !topics_path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&data).with_context(|| format!("{}", data.display()))?;
+    let articles: Vec<(String, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).with_context(|| format!("{}:{}", data.display(), i + 1))?;
+            Ok((v["text"].as_str().unwrap_or_default().to_owned(), v["label"].as_str().unwrap_or_default().to_owned()))
+        })
+        .collect::<Result<_>>()?;
+    let labels = topics();
+    let other = labels.iter().position(|l| l == "other").context("no label other")?;
+    let (mut ood, mut ood_confident) = (0, 0);
+    for (text, section) in &articles {
+        if section == "Sport" || section == "Kultur" {
+            ood += 1;
+            let p = model.predict(text, None);
+            if p.label != other && p.confidence() >= 0.9 {
+                ood_confident += 1;
+            }
+        }
+    }
+    let mut web_economy = Confusion::new(&labels);
+    let (mut topic_found, mut topic_articles) = (0, 0);
+    let tsv = std::fs::read_to_string(&topics_path).with_context(|| format!("{}", topics_path.display()))?;
+    for (n, row) in tsv.lines().enumerate().skip(1) {
+        let fields: Vec<&str> = row.split('\t').collect();
+        let at = || format!("{}:{}", topics_path.display(), n + 1);
+        let line: usize = fields.first().and_then(|l| l.parse().ok()).with_context(at)?;
+        let gold = fields.get(2).and_then(|t| labels.iter().position(|l| l == t)).with_context(at)?;
+        let (text, _) = articles.get(line - 1).with_context(at)?;
+        let p = model.predict(text, None);
+        web_economy.add(gold, p.label);
+        if gold != other {
+            topic_articles += 1;
+            topic_found += usize::from(p.label == gold);
+        }
+    }
+    Ok(Some(GnadFigures {
+        out_of_domain_confident: ood_confident,
+        out_of_domain: ood,
+        topic_found,
+        topic_articles,
+        web_economy,
+    }))
+}
+
+/// The held-out figures as text, for the terminal and the card.
+pub fn held_out_text(h: &HeldOut) -> String {
+    let mut s = String::new();
+    match &h.en_dev {
+        Some((c, r)) => {
+            let _ = writeln!(
+                s,
+                "- English dev set (`corpus/{EN_DEV}`, {} real paragraphs, never trained on): accuracy {:.4}, macro-F1 {:.4}, ECE {:.4}",
+                c.total(),
+                c.accuracy(),
+                c.macro_f1(),
+                r.ece
+            );
+        }
+        None => {
+            let _ = writeln!(s, "- English dev set: `corpus/{EN_DEV}` not found");
+        }
+    }
+    match &h.gnad {
+        Some(g) => {
+            let _ = writeln!(
+                s,
+                "- gnad out of domain (`Sport`, `Kultur`): {} of {} ({:.1}%) given a topic at confidence >= 0.9",
+                g.out_of_domain_confident,
+                g.out_of_domain,
+                100.0 * g.out_of_domain_confident as f64 / g.out_of_domain.max(1) as f64
+            );
+            let _ = writeln!(
+                s,
+                "- gnad `Web`/`Wirtschaft` articles about a topic (read by hand): {} of {} given that topic; all {}: accuracy {:.4}",
+                g.topic_found,
+                g.topic_articles,
+                g.web_economy.total(),
+                g.web_economy.accuracy()
+            );
+        }
+        None => {
+            let _ = writeln!(s, "- gnad figures: `../shared/data` not found, skipped");
+        }
+    }
+    s
 }
 
 /// The evaluation section of the model card.
@@ -65,7 +245,19 @@ pub fn card_section(f: &Figures) -> String {
         f.cv.macro_f1()
     );
     let _ =
-        writeln!(s, "- leave-one-document-out: accuracy {:.4}, macro-F1 {:.4}\n", f.lodo.accuracy(), f.lodo.macro_f1());
+        writeln!(s, "- leave-one-document-out: accuracy {:.4}, macro-F1 {:.4}", f.lodo.accuracy(), f.lodo.macro_f1());
+    let _ = writeln!(
+        s,
+        "- calibration (seed cross-validation, 10 bins): expected calibration error {:.4}",
+        f.cv_reliability.ece
+    );
+    let _ = writeln!(
+        s,
+        "- English, {FOLDS}-fold cross-validation over the {} English authored paragraphs: accuracy {:.4}, macro-F1 {:.4}\n",
+        f.en_cv.total(),
+        f.en_cv.accuracy(),
+        f.en_cv.macro_f1()
+    );
     let _ = writeln!(s, "| label | CV precision | CV recall | CV F1 | LODO F1 | support |");
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
     for (cv, lodo) in f.cv.per_label().iter().zip(f.lodo.per_label()) {

@@ -2,6 +2,7 @@
 
 mod bench;
 mod compare;
+mod curve;
 mod eval;
 mod retrain;
 
@@ -30,10 +31,12 @@ tasks:
             from ../shared/data, side by side; skipped when ../shared is absent.
             --ceiling runs a grid of tuned linear classifiers (NB, SVM, logistic
             regression) instead of the four baselines and names the best of it
+  curve     the learning curve of `paratopic suggest` against random picks on gnad
+            (needs ../shared/data), written into docs/measurements.md
 ";
 
 /// The repository root (xtask lives one level below it).
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the repository").to_path_buf()
 }
 
@@ -49,22 +52,29 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
         let base = paratopic_classifier::TrainConfig {
             variant: paratopic_classifier::Variant::Multinomial,
             tokenizer: paratopic_ingest::TokenizerConfig { stemming: true, ..Default::default() },
+            decompound: false,
+            // Calibration changes probabilities, never labels: the table measures labels.
+            calibrate: false,
             ..Default::default()
         };
         let rows = eval::table(&root(), &corpus, &base, &lexicon)?;
-        let path = root().join("docs/measurements.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let (head, tail) = match (text.find(TABLE_START), text.find(TABLE_END)) {
-            (Some(a), Some(b)) if a < b => (&text[..a], &text[b + TABLE_END.len()..]),
-            _ => (text.as_str(), "\n"),
-        };
-        std::fs::write(&path, format!("{head}{TABLE_START}\n{rows}{TABLE_END}{tail}"))?;
-        println!("wrote {}", path.display());
+        splice(&root().join("docs/measurements.md"), TABLE_START, TABLE_END, &rows)?;
         return Ok(());
     }
     let figures = eval::evaluate(&corpus, &config)?;
     println!("{}-fold cross-validation on the seed paragraphs:\n{}", eval::FOLDS, figures.cv.to_table());
+    println!("{}", figures.cv_reliability.to_table());
+    let cuts = paratopic_classifier::confidence_cuts(
+        &figures.cv_predictions,
+        &paratopic_corpus::topics(),
+        &[0.0, 0.5, 0.7, 0.9],
+    );
+    println!(
+        "classify --min-confidence P on the seed cross-validation (precision / coverage per label):\n{}",
+        paratopic_classifier::cuts_table(&cuts, &paratopic_corpus::topics())
+    );
     println!("leave-one-document-out:\n{}", figures.lodo.to_table());
+    println!("English authored paragraphs, {}-fold cross-validation:\n{}", eval::FOLDS, figures.en_cv.to_table());
     if check {
         return eval::check(card, &figures);
     }
@@ -72,9 +82,26 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     let bytes = std::fs::read(&model_path)?;
     let model = paratopic_classifier::Model::from_bytes(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
-    let text = retrain::model_card(&corpus, &model, &bytes, &figures);
+    let held_out = eval::held_out(&root(), corpus_dir, &model)?;
+    println!("held out, the committed model:\n{}", eval::held_out_text(&held_out));
+    let text = retrain::model_card(&corpus, &model, &bytes, &figures, &held_out);
     retrain::write_together(&[(card, text.as_bytes())])?;
     println!("wrote {}", card.display());
+    Ok(())
+}
+
+const CURVE_START: &str = "<!-- suggest curve: written by cargo xtask curve -->";
+const CURVE_END: &str = "<!-- end of suggest curve -->";
+
+/// Replaces what stands between `start` and `end` in a file (or appends both with `body`).
+fn splice(path: &Path, start: &str, end: &str, body: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (head, tail) = match (text.find(start), text.find(end)) {
+        (Some(a), Some(b)) if a < b => (&text[..a], &text[b + end.len()..]),
+        _ => (text.as_str(), "\n"),
+    };
+    retrain::write_together(&[(path, format!("{head}{start}\n{body}{end}{tail}").as_bytes())])?;
+    println!("wrote {}", path.display());
     Ok(())
 }
 
@@ -132,6 +159,10 @@ fn main() -> ExitCode {
         }
         Some("compare") => compare::run(&root(), args.iter().any(|a| a == "--ceiling")),
         Some("bench") => bench::run(&root(), &args[1..]),
+        Some("curve") => curve::run(&root()).and_then(|table| match table {
+            Some(table) => splice(&root().join("docs/measurements.md"), CURVE_START, CURVE_END, &table),
+            None => Ok(()),
+        }),
         Some("eval") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
             let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));

@@ -40,7 +40,8 @@ pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
     let model = train(&corpus.examples(), &topics(), &config)?;
     let bytes = model.to_bytes();
     let figures = crate::eval::evaluate(&corpus, &config)?;
-    let card = model_card(&corpus, &model, &bytes, &figures);
+    let held_out = crate::eval::held_out(&crate::root(), corpus_dir, &model)?;
+    let card = model_card(&corpus, &model, &bytes, &figures, &held_out);
     std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
     write_together(&[(&out_dir.join(MODEL_FILE), &bytes), (&out_dir.join(CARD_FILE), card.as_bytes())])?;
     eprintln!(
@@ -67,7 +68,13 @@ pub fn write_together(files: &[(&Path, &[u8])]) -> Result<()> {
     Ok(())
 }
 
-pub fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8], figures: &crate::eval::Figures) -> String {
+pub fn model_card(
+    corpus: &Corpus,
+    model: &Model,
+    bytes: &[u8],
+    figures: &crate::eval::Figures,
+    held_out: &crate::eval::HeldOut,
+) -> String {
     let config = model.config();
     let digest: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     let mut card = String::new();
@@ -111,5 +118,14 @@ pub fn model_card(corpus: &Corpus, model: &Model, bytes: &[u8], figures: &crate:
     }
     let _ = writeln!(card, "| all | {s_all} | {a_all} | {} |\n", s_all + a_all);
     card.push_str(&crate::eval::card_section(figures));
+    let _ = writeln!(card, "\n## Held out\n");
+    let _ = writeln!(
+        card,
+        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}; languages: {}).\n",
+        model.temperature().0,
+        model.temperature().1,
+        model.languages().join(", ")
+    );
+    card.push_str(&crate::eval::held_out_text(held_out));
     card
 }

@@ -3,6 +3,7 @@
 use rayon::prelude::*;
 
 use crate::metrics::Confusion;
+use crate::model::Prediction;
 use crate::train::{train, validate, Example, TrainConfig};
 use crate::ClassifierError;
 
@@ -53,31 +54,51 @@ pub fn cross_validate(
     config: &TrainConfig,
     folds: &[Option<usize>],
 ) -> Result<Confusion, ClassifierError> {
-    assert_eq!(examples.len(), folds.len(), "one fold entry per example");
     let targets = validate(examples, labels)?;
+    let predictions = cross_validate_predictions(examples, labels, config, folds)?;
+    let mut total = Confusion::new(labels);
+    for (p, &gold) in predictions.iter().zip(&targets) {
+        if let Some(p) = p {
+            total.add(gold, p.label);
+        }
+    }
+    Ok(total)
+}
+
+/// The out-of-fold prediction of every example that has a fold (`None` for the others), as
+/// [`cross_validate`] makes them.
+pub fn cross_validate_predictions(
+    examples: &[Example],
+    labels: &[String],
+    config: &TrainConfig,
+    folds: &[Option<usize>],
+) -> Result<Vec<Option<Prediction>>, ClassifierError> {
+    assert_eq!(examples.len(), folds.len(), "one fold entry per example");
+    validate(examples, labels)?;
     let mut ids: Vec<usize> = folds.iter().flatten().copied().collect();
     ids.sort_unstable();
     ids.dedup();
-    let per_fold: Vec<Result<Confusion, ClassifierError>> = ids
+    let per_fold: Vec<Result<Vec<(usize, Prediction)>, ClassifierError>> = ids
         .par_iter()
         .map(|&fold| {
             let train_set: Vec<Example> =
                 examples.iter().zip(folds).filter(|(_, f)| **f != Some(fold)).map(|(e, _)| e.clone()).collect();
             let model = train(&train_set, labels, config)?;
-            let mut confusion = Confusion::new(labels);
-            for (i, e) in examples.iter().enumerate() {
-                if folds[i] == Some(fold) {
-                    confusion.add(targets[i], model.predict(&e.text, e.section.as_deref()).label);
-                }
-            }
-            Ok(confusion)
+            Ok(examples
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| folds[*i] == Some(fold))
+                .map(|(i, e)| (i, model.predict(&e.text, e.section.as_deref())))
+                .collect())
         })
         .collect();
-    let mut total = Confusion::new(labels);
-    for c in per_fold {
-        total.merge(&c?);
+    let mut out = vec![None; examples.len()];
+    for fold in per_fold {
+        for (i, p) in fold? {
+            out[i] = Some(p);
+        }
     }
-    Ok(total)
+    Ok(out)
 }
 
 #[cfg(test)]

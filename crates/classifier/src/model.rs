@@ -48,6 +48,8 @@ pub struct Prediction {
     /// Raw score per label: for multinomial NB the joint log-likelihood
     /// (log prior + Σ value × log P(term | label)); for complement NB Σ value × weight.
     pub log_likelihood: Vec<f64>,
+    /// How many distinct known terms the scored vector had.
+    pub evidence: usize,
 }
 
 impl Prediction {
@@ -138,6 +140,17 @@ pub(crate) struct ModelData {
     pub class_bias: Vec<f64>,
     /// Class-major: `weights[c][f]` (log P(term f | label c) for multinomial NB).
     pub weights: Vec<Vec<f64>>,
+    /// Scores are divided by this before the softmax ([`crate::calibration`]); 1 for a model
+    /// trained without calibration.
+    #[serde(default = "unit_temperature")]
+    pub temperature: f64,
+    /// The temperature grows with the known terms `n` of a text as `(1 + n)^exponent`.
+    #[serde(default)]
+    pub temperature_exponent: f64,
+}
+
+fn unit_temperature() -> f64 {
+    1.0
 }
 
 impl Model {
@@ -172,12 +185,24 @@ impl Model {
                 weights[f * n_labels + c] = w;
             }
         }
+        if !(data.temperature_exponent.is_finite() && (0.0..=4.0).contains(&data.temperature_exponent)) {
+            return Err(invalid(format!("temperature exponent {} is out of range", data.temperature_exponent)));
+        }
+        if !(data.temperature.is_finite() && data.temperature > 0.0) {
+            return Err(invalid(format!("temperature {} is not a positive number", data.temperature)));
+        }
         if data.class_bias.iter().any(|p| !p.is_finite()) {
             return Err(invalid("a class prior is not finite".into()));
         }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
         let compounds = data.config.decompound.then(|| Decompounder::from_parts(&data.compound_parts));
         Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds })
+    }
+
+    /// The calibration `(t, γ)`: scores are divided by `t · (1 + n)^γ` before the softmax,
+    /// `n` the known terms of the text.
+    pub fn temperature(&self) -> (f64, f64) {
+        (self.data.temperature, self.data.temperature_exponent)
     }
 
     /// The languages the model was trained on (ISO 639-1); empty when not known.
@@ -282,11 +307,10 @@ impl Model {
                 label = c;
             }
         }
-        let max = jll[label];
-        let sum: f64 = jll.iter().map(|v| (v - max).exp()).sum();
-        let log_norm = max + sum.ln();
-        let probabilities = jll.iter().map(|v| (v - log_norm).exp()).collect();
-        Prediction { label, probabilities, log_likelihood: jll }
+        let evidence = vector.entries().len();
+        let t = crate::calibration::temperature(self.data.temperature, self.data.temperature_exponent, evidence);
+        let probabilities = crate::calibration::softmax(&jll, t);
+        Prediction { label, probabilities, log_likelihood: jll, evidence }
     }
 
     /// How much term `feature` favours `label` over its strongest rival:

@@ -183,6 +183,8 @@ pub enum Origin {
     Authored {
         /// Its register.
         register: String,
+        /// Its language (ISO 639-1).
+        lang: String,
     },
 }
 
@@ -361,7 +363,7 @@ impl Corpus {
                     } else {
                         paragraphs.push(LabeledParagraph {
                             example: Example::new(record.text, record.label),
-                            origin: Origin::Authored { register: record.register },
+                            origin: Origin::Authored { register: record.register, lang: record.lang },
                         });
                     }
                 }

@@ -368,11 +368,11 @@ fn strip_note_marks(blocks: &mut [Vec<String>], notes: &[(u32, String)]) {
     let mut from = (0, 0);
     for (n, _) in notes {
         let mark = n.to_string();
-        'search: for b in from.0..blocks.len() {
+        'search: for (b, block) in blocks.iter_mut().enumerate().skip(from.0) {
             let first_line = if b == from.0 { from.1 } else { 0 };
-            for l in first_line..blocks[b].len() {
-                if let Some(at) = find_mark(&blocks[b][l], &mark) {
-                    blocks[b][l].replace_range(at..at + mark.len(), "");
+            for (l, line) in block.iter_mut().enumerate().skip(first_line) {
+                if let Some(at) = find_mark(line, &mark) {
+                    line.replace_range(at..at + mark.len(), "");
                     from = (b, l);
                     break 'search;
                 }

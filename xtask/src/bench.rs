@@ -83,6 +83,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         bail!("cargo build failed");
     }
     let paratopic = root.join("target/release/paratopic");
+    if args.iter().any(|a| a == "--pdf-only") {
+        return pdf_rows(root, &paratopic, &dir);
+    }
     // Every tool trains on the gnad articles, or on the corpus paragraphs without ../shared.
     let (train_data, n_train) = match crate::eval::gnad(root)? {
         Some((examples, _)) => (root.join("../shared/data/gnad-test.jsonl"), examples.len()),
@@ -174,6 +177,54 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     }
     let _ = std::fs::remove_file(&output);
     print_table(&runs);
+    pdf_rows(root, &paratopic, &dir)
+}
+
+/// Copies of the PDF fixture (3 pages each) the PDF rows read.
+const PDF_COPIES: usize = 100;
+
+/// PDF: `paratopic classify` (extraction, clean-up and classification) against poppler's
+/// `pdftotext` (extraction alone, one process per file as a script would run it) on the same
+/// few hundred pages.
+fn pdf_rows(root: &Path, paratopic: &Path, dir: &Path) -> Result<()> {
+    let fixture = root.join("crates/ingest/tests/fixtures/un-res-75-32-de.pdf");
+    let pdfs = dir.join("pdf");
+    std::fs::create_dir_all(&pdfs)?;
+    for i in 0..PDF_COPIES {
+        std::fs::copy(&fixture, pdfs.join(format!("res-{i:03}.pdf")))?;
+    }
+    let pages = (3 * PDF_COPIES) as f64;
+    let records = cmd(paratopic, &[Path::new("classify"), &pdfs, Path::new("-q")]).output()?;
+    let text_bytes: usize = String::from_utf8_lossy(&records.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|r| r["text"].as_str().map_or(0, str::len))
+        .sum();
+    let mb = text_bytes as f64 / 1e6;
+    println!("\n| PDF ({PDF_COPIES} files, {pages} pages, {mb:.2} MB of paragraph text) | wall | pages/s | MB/s of text |");
+    println!("|---|---:|---:|---:|");
+    let best = |command: &dyn Fn() -> Command| -> Result<f64> {
+        let mut best = f64::INFINITY;
+        for _ in 0..3 {
+            best = best.min(measure(command(), false)?.0);
+        }
+        Ok(best)
+    };
+    let ours = best(&|| cmd(paratopic, &[Path::new("classify"), &pdfs, Path::new("-q")]))?;
+    println!("| paratopic classify (extract + classify, 2 threads) | {ours:.2} s | {:.0} | {:.2} |", pages / ours, mb / ours);
+    let script = format!("for f in {}/*.pdf; do pdftotext -q \"$f\" - || exit 1; done", pdfs.display());
+    match Command::new("pdftotext").arg("-v").output() {
+        Ok(_) => {
+            let theirs = best(&|| {
+                let mut c = Command::new("sh");
+                c.arg("-c").arg(&script);
+                c
+            })?;
+            println!("| pdftotext (extract only, one process per file) | {theirs:.2} s | {:.0} | {:.2} |", pages / theirs, mb / theirs);
+            println!("\nparatopic end to end is {:.2}× the speed of pdftotext's extraction alone (best of 3 each)", theirs / ours);
+        }
+        Err(_) => println!("| pdftotext | not installed (apt-get install poppler-utils) | | |"),
+    }
     Ok(())
 }
 

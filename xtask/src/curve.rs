@@ -1,6 +1,6 @@
 //! `cargo xtask curve`: does `paratopic suggest` pick better paragraphs to label than chance?
 //! A simulated labeling run on gnad: fold 0 is the test set, the other folds the pool; start
-//! from [`START`] random labeled articles, then add [`STEP`] at a time, picked either by
+//! from about [`START`] random labeled articles (the same number of each label), then add [`STEP`] at a time, picked either by
 //! `suggest`'s rule (smallest margin, near-duplicates spread) or at random, and measure the
 //! macro-F1 on the test fold after each step. Several seeds; the same start set for both picks.
 
@@ -41,11 +41,13 @@ pub fn run(root: &Path) -> Result<Option<String>> {
     let mut curves = vec![vec![Vec::new(); ROUNDS + 1]; 2];
     for seed in SEEDS {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        // The start set: the same number of random articles of every label, so every label can
+        // be trained from the first step.
         let mut start: Vec<usize> = Vec::new();
-        while start.len() < START {
-            let i = rng.below(pool.len());
-            if !start.contains(&i) {
-                start.push(i);
+        for label in &labels {
+            let mut members: Vec<usize> = (0..pool.len()).filter(|&i| pool[i].label == *label).collect();
+            for _ in 0..(START / labels.len()).max(1).min(members.len()) {
+                start.push(members.swap_remove(rng.below(members.len())));
             }
         }
         for (strategy, curve) in curves.iter_mut().enumerate() {
@@ -83,9 +85,10 @@ pub fn run(root: &Path) -> Result<Option<String>> {
     let mut table =
         String::from("| labeled articles | suggest (smallest margin) | random | difference |\n|---:|---:|---:|---:|\n");
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let curves_start = (START / labels.len()).max(1) * labels.len();
     for (round, (suggested, random)) in curves[0].iter().zip(&curves[1]).enumerate() {
         let (s, r) = (mean(suggested), mean(random));
-        let _ = writeln!(table, "| {} | {s:.4} | {r:.4} | {:+.4} |", START + round * STEP, s - r);
+        let _ = writeln!(table, "| {} | {s:.4} | {r:.4} | {:+.4} |", curves_start + round * STEP, s - r);
     }
     println!(
         "macro-F1 on gnad fold 0 (test) after each step, mean of {} seeds; pool: the other folds ({} articles)\n{table}",

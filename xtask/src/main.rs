@@ -25,7 +25,8 @@ tasks:
   bench [--mb N] [--big-mb N]
             throughput and peak memory of paratopic classify (1 and 2 threads) and train,
             with scikit-learn and fastText (bench/setup.sh --fasttext) on the same N MB
-            file of news (default 200), and the memory on a --big-mb file (default 1000)
+            file of news (default 200), and the memory on a --big-mb file (default 1000);
+            then PDF: pages/s against pdftotext on 300 pages (--pdf-only: just that)
   compare [--ceiling]
             paratopic and scikit-learn (bench/setup.sh makes its venv) on the gnad folds
             from ../shared/data, side by side; skipped when ../shared is absent.
@@ -143,7 +144,7 @@ fn main() -> ExitCode {
     let options = match args.first().map(String::as_str) {
         Some("retrain") => known_options(&args, &[], &["--corpus", "--out"]),
         Some("compare") => known_options(&args, &["--ceiling"], &[]),
-        Some("bench") => known_options(&args, &[], &["--mb", "--big-mb"]),
+        Some("bench") => known_options(&args, &["--pdf-only"], &["--mb", "--big-mb"]),
         Some("eval") => known_options(&args, &["--check", "--table"], &["--corpus", "--card"]),
         _ => Ok(()),
     };

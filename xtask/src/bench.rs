@@ -201,7 +201,9 @@ fn pdf_rows(root: &Path, paratopic: &Path, dir: &Path) -> Result<()> {
         .map(|r| r["text"].as_str().map_or(0, str::len))
         .sum();
     let mb = text_bytes as f64 / 1e6;
-    println!("\n| PDF ({PDF_COPIES} files, {pages} pages, {mb:.2} MB of paragraph text) | wall | pages/s | MB/s of text |");
+    println!(
+        "\n| PDF ({PDF_COPIES} files, {pages} pages, {mb:.2} MB of paragraph text) | wall | pages/s | MB/s of text |"
+    );
     println!("|---|---:|---:|---:|");
     let best = |command: &dyn Fn() -> Command| -> Result<f64> {
         let mut best = f64::INFINITY;
@@ -211,7 +213,11 @@ fn pdf_rows(root: &Path, paratopic: &Path, dir: &Path) -> Result<()> {
         Ok(best)
     };
     let ours = best(&|| cmd(paratopic, &[Path::new("classify"), &pdfs, Path::new("-q")]))?;
-    println!("| paratopic classify (extract + classify, 2 threads) | {ours:.2} s | {:.0} | {:.2} |", pages / ours, mb / ours);
+    println!(
+        "| paratopic classify (extract + classify, 2 threads) | {ours:.2} s | {:.0} | {:.2} |",
+        pages / ours,
+        mb / ours
+    );
     let script = format!("for f in {}/*.pdf; do pdftotext -q \"$f\" - || exit 1; done", pdfs.display());
     match Command::new("pdftotext").arg("-v").output() {
         Ok(_) => {
@@ -220,8 +226,15 @@ fn pdf_rows(root: &Path, paratopic: &Path, dir: &Path) -> Result<()> {
                 c.arg("-c").arg(&script);
                 c
             })?;
-            println!("| pdftotext (extract only, one process per file) | {theirs:.2} s | {:.0} | {:.2} |", pages / theirs, mb / theirs);
-            println!("\nparatopic end to end is {:.2}× the speed of pdftotext's extraction alone (best of 3 each)", theirs / ours);
+            println!(
+                "| pdftotext (extract only, one process per file) | {theirs:.2} s | {:.0} | {:.2} |",
+                pages / theirs,
+                mb / theirs
+            );
+            println!(
+                "\nparatopic end to end is {:.2}× the speed of pdftotext's extraction alone (best of 3 each)",
+                theirs / ours
+            );
         }
         Err(_) => println!("| pdftotext | not installed (apt-get install poppler-utils) | | |"),
     }

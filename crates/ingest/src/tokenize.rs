@@ -10,6 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 const STOPWORDS_DE: &str = include_str!("stopwords-de.txt");
+const STOPWORDS_EN: &str = include_str!("stopwords-en.txt");
 
 /// What happens to tokens made only of digits and number punctuation (`2025`, `80/16`, `1.000`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -28,7 +29,7 @@ pub enum NumberPolicy {
 /// the tokenization it was trained with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenizerConfig {
-    /// Remove German (and common English) function words.
+    /// Remove German and English function words.
     pub stopwords: bool,
     /// Reduce words to their Snowball German stem.
     pub stemming: bool,
@@ -58,7 +59,12 @@ impl std::fmt::Debug for Tokenizer {
 impl Tokenizer {
     /// A tokenizer with the given settings.
     pub fn new(config: TokenizerConfig) -> Self {
-        let stopwords = STOPWORDS_DE.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let stopwords = STOPWORDS_DE
+            .lines()
+            .chain(STOPWORDS_EN.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         Self { config, stopwords, stemmer: Stemmer::create(Algorithm::German) }
     }
 

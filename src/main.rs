@@ -25,12 +25,15 @@ const DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.model");
     version,
     about = "Label the paragraphs of policy documents by topic (cybersecurity, ai, wsis, financing, other)",
     long_about = "Label the paragraphs of policy documents by topic.\n\n\
-        paratopic reads documents (UN resolutions, reports, news; German first), cuts them into \
-        paragraphs and labels every paragraph with a multinomial Naive Bayes model. The default \
-        model is built in; `train` makes models for your own label sets.",
+        paratopic reads documents (UN resolutions, reports, news; PDF, web pages, Word files and \
+        text; German and English), cuts them into paragraphs and labels every paragraph with a \
+        complement Naive Bayes model (multinomial on request). The default model (labels \
+        cybersecurity, ai, wsis, financing, other) is built in; `train` makes models for your own \
+        label sets.",
     after_help = "Examples:\n  \
         paratopic classify corpus/documents > labeled.jsonl\n  \
-        paratopic classify report.txt --format csv -o labeled.csv\n  \
+        paratopic classify report.pdf --format csv -o labeled.csv\n  \
+        paratopic suggest docs/ -n 50 -o to-label.jsonl\n  \
         paratopic train --data my-labels.jsonl -o my.model && paratopic classify docs/ --model my.model"
 )]
 struct Cli {
@@ -43,12 +46,17 @@ enum Command {
     /// Label every paragraph of the given documents and write one record per paragraph.
     ///
     /// Files and folders are read in the order given; folders are walked recursively in sorted
-    /// order and their .txt and .md files read (other files are skipped with a warning). `-`
+    /// order (hidden files and what .gitignore excludes left out) and their .txt, .md, .pdf,
+    /// .html, .htm, .docx and .odt files read (other files are skipped with a warning). `-`
     /// reads standard input. Records go to standard output unless -o is given; the output
     /// order is the document order, then the paragraph order, whatever the thread count.
-    /// Each record has: doc, paragraph, start, end (byte span in the file), kind (heading,
-    /// body, list_item, reference, footnote), section (nearest heading above), text, label,
-    /// confidence (probability of the label) and scores (probability per label).
+    /// Each record has: doc, paragraph, start, end (byte span in the file, or in the text
+    /// extracted from a PDF, web page or Word file), kind (heading, body, list_item, reference,
+    /// footnote), format, page (PDF), section (nearest heading above), text, lang, label,
+    /// confidence (calibrated probability of the label), decision (model, no_evidence,
+    /// low_confidence, unsupported_language), evidence (known terms) and scores (probability
+    /// per label). The default model labels cybersecurity, ai, wsis, financing and other, in
+    /// German and English.
     Classify(ClassifyArgs),
     /// Train a model on a JSONL file of {"text": ..., "label": ...} lines, with any label set.
     Train(TrainArgs),

@@ -397,3 +397,87 @@ fn explain_stops_quietly_when_the_reader_goes_away() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn german_and_english_are_labeled_and_french_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mixed.txt"),
+        "Die Staaten verurteilen Ransomware-Angriffe auf Krankenhäuser und stärken ihre nationalen CERTs.\n\n\
+         The General Assembly welcomes the work of the Internet Governance Forum and its multistakeholder model.\n\n\
+         L'Assemblée générale prie le Secrétaire général de lui présenter un rapport sur la sécurité des technologies de l'information.\n",
+    )
+    .unwrap();
+    let out = paratopic(&["classify", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = records(&out);
+    let got: Vec<(&str, Option<&str>, &str)> = recs
+        .iter()
+        .map(|r| (r["lang"].as_str().unwrap(), r["label"].as_str(), r["decision"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [("de", Some("cybersecurity"), "model"), ("en", Some("wsis"), "model"), ("fr", None, "unsupported_language")]
+    );
+    assert!(recs[2]["confidence"].is_null() && recs[2]["scores"].is_null());
+    let err = stderr(&out);
+    assert_eq!(err.matches("not classified").count(), 1, "{err}");
+    assert!(err.contains("mixed.txt: 1 paragraph(s) not classified (1 in fr); the model reads de, en"), "{err}");
+    // --any-language classifies it anyway.
+    let out = paratopic(&["classify", dir.path().to_str().unwrap(), "--any-language", "-q"]);
+    assert!(records(&out)[2]["label"].is_string());
+}
+
+#[test]
+fn min_confidence_routes_unsure_paragraphs_to_other() {
+    let all = records(&paratopic(&["classify", "corpus/documents", "-q"]));
+    let cut = records(&paratopic(&["classify", "corpus/documents", "-q", "--min-confidence", "0.9"]));
+    assert_eq!(all.len(), cut.len());
+    let mut routed = 0;
+    for (a, c) in all.iter().zip(&cut) {
+        let sure = a["confidence"].as_f64().is_some_and(|p| p >= 0.9);
+        if a["decision"] == "model" && !sure {
+            assert_eq!((&c["label"], &c["decision"]), (&"other".into(), &"low_confidence".into()), "{c}");
+            routed += 1;
+        } else {
+            assert_eq!(a["label"], c["label"]);
+        }
+    }
+    assert!(routed > 0);
+    let out = paratopic(&["classify", "corpus/documents", "--min-confidence", "1.5"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn suggest_picks_the_least_sure_paragraphs_in_training_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let picked = dir.path().join("to-label.jsonl");
+    let out = paratopic(&["suggest", "corpus/documents", "-n", "8", "-o", picked.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&picked).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 8);
+    let margins: Vec<f64> = lines.iter().map(|l| l["margin"].as_f64().unwrap()).collect();
+    assert!(margins.windows(2).all(|w| w[0] <= w[1]), "{margins:?}");
+    // The least sure of all classified content paragraphs comes first.
+    let all = records(&paratopic(&["classify", "corpus/documents", "-q"]));
+    let least = all
+        .iter()
+        .filter(|r| r["decision"] == "model" && (r["kind"] == "body" || r["kind"] == "list_item"))
+        .map(|r| {
+            let mut p: Vec<f64> = r["scores"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).collect();
+            p.sort_by(|a, b| b.total_cmp(a));
+            p[0] - p[1]
+        })
+        .fold(f64::INFINITY, f64::min);
+    assert!((margins[0] - least).abs() < 1e-5, "{} vs {least}", margins[0]);
+    // `train --data` takes the file back (here with other labeled data).
+    let mut data = std::fs::read(&picked).unwrap();
+    data.extend(std::fs::read("corpus/authored/other.jsonl").unwrap());
+    data.extend(std::fs::read("corpus/authored/cybersecurity.jsonl").unwrap());
+    let data_path = dir.path().join("data.jsonl");
+    std::fs::write(&data_path, data).unwrap();
+    let model = dir.path().join("m.model");
+    let out = paratopic(&["train", "--data", data_path.to_str().unwrap(), "-o", model.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -605,8 +605,10 @@ impl Ctx<'_> {
                 records.push(record);
                 continue;
             }
-            let v = self.model.vectorize(&item.text, item.section.as_deref());
-            let p = self.model.score(&v);
+            // The model of the paragraph's language, when the model file holds one.
+            let model = self.model.route(lang);
+            let v = model.vectorize(&item.text, item.section.as_deref());
+            let p = model.score(&v);
             let evidence = v.entries().len();
             let confidence = p.confidence();
             let (label, decision) = if evidence < MIN_EVIDENCE {
@@ -626,7 +628,7 @@ impl Ctx<'_> {
             record.decision = decision;
             record.evidence = Some(evidence);
             record.explain = (self.opts.explain > 0 && label.is_some()).then(|| {
-                let terms = self.model.explain(&v, label.unwrap_or(p.label), self.opts.explain);
+                let terms = model.explain(&v, label.unwrap_or(p.label), self.opts.explain);
                 terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
             });
             record.scores = Some(Scores { labels, values: p.probabilities });

@@ -250,6 +250,10 @@ pub struct ModelArgs {
     /// cross-validation inside the training data (about six times the training time).
     #[arg(long, default_value_t = TrainConfig::default().calibrate, action = ArgAction::Set)]
     calibrate: bool,
+    /// With training text in several languages, also train a model per language and label each
+    /// paragraph with the model of its language.
+    #[arg(long, default_value_t = TrainConfig::default().per_language, action = ArgAction::Set)]
+    per_language: bool,
     /// Add the words of the section heading as extra features (from JSONL data: the optional
     /// `"section"` field of each line).
     #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
@@ -356,6 +360,7 @@ impl ModelArgs {
             decompound: self.decompound,
             lexicon,
             calibrate: self.calibrate,
+            per_language: self.per_language,
         })
     }
 }

@@ -54,6 +54,7 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
             variant: paratopic_classifier::Variant::Multinomial,
             tokenizer: paratopic_ingest::TokenizerConfig { stemming: true, ..Default::default() },
             decompound: false,
+            per_language: false,
             // Calibration changes probabilities, never labels: the table measures labels.
             calibrate: false,
             ..Default::default()

@@ -121,10 +121,11 @@ pub fn model_card(
     let _ = writeln!(card, "\n## Held out\n");
     let _ = writeln!(
         card,
-        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}; languages: {}).\n",
+        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}; languages: {}; a model of its own for: {}).\n",
         model.temperature().0,
         model.temperature().1,
-        model.languages().join(", ")
+        model.languages().join(", "),
+        model.routed_languages().join(", ")
     );
     card.push_str(&crate::eval::held_out_text(held_out));
     card

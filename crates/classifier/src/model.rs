@@ -122,6 +122,8 @@ pub struct Model {
     weights: Vec<f64>,
     tokenizer: Tokenizer,
     compounds: Option<Decompounder>,
+    /// The model of each language it holds one for.
+    routes: Vec<(String, Model)>,
 }
 
 /// The serialized content of a model file.
@@ -147,6 +149,18 @@ pub(crate) struct ModelData {
     /// The temperature grows with the known terms `n` of a text as `(1 + n)^exponent`.
     #[serde(default)]
     pub temperature_exponent: f64,
+    /// One model per language, trained on that language's examples (see [`crate::train`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_language: Vec<LanguageModel>,
+}
+
+/// The model of one language inside a model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct LanguageModel {
+    /// ISO 639-1 code.
+    pub lang: String,
+    /// The model, with the same labels.
+    pub model: ModelData,
 }
 
 fn unit_temperature() -> f64 {
@@ -194,15 +208,33 @@ impl Model {
         if data.class_bias.iter().any(|p| !p.is_finite()) {
             return Err(invalid("a class prior is not finite".into()));
         }
+        let mut routes = Vec::with_capacity(data.by_language.len());
+        for route in &data.by_language {
+            if route.model.labels != data.labels || !route.model.by_language.is_empty() {
+                return Err(invalid(format!("the {} model has other labels or models of its own", route.lang)));
+            }
+            routes.push((route.lang.clone(), Model::from_data(route.model.clone())?));
+        }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
         let compounds = data.config.decompound.then(|| Decompounder::from_parts(&data.compound_parts));
-        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds })
+        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds, routes })
     }
 
     /// The calibration `(t, γ)`: scores are divided by `t · (1 + n)^γ` before the softmax,
     /// `n` the known terms of the text.
     pub fn temperature(&self) -> (f64, f64) {
         (self.data.temperature, self.data.temperature_exponent)
+    }
+
+    /// The model for a paragraph in `lang`: the model of that language when this one holds
+    /// one, else this (the model of all the training text).
+    pub fn route(&self, lang: Option<&str>) -> &Model {
+        lang.and_then(|code| self.routes.iter().find(|(l, _)| l == code)).map_or(self, |(_, m)| m)
+    }
+
+    /// The languages this model holds a model of its own for.
+    pub fn routed_languages(&self) -> Vec<&str> {
+        self.routes.iter().map(|(l, _)| l.as_str()).collect()
     }
 
     /// The languages the model was trained on (ISO 639-1); empty when not known.
@@ -285,9 +317,15 @@ impl Model {
         features
     }
 
-    /// Labels one paragraph of text.
+    /// Labels one paragraph of text (with the model of its language, when it is identified
+    /// surely and this model holds one).
     pub fn predict(&self, text: &str, section: Option<&str>) -> Prediction {
-        self.score(&self.vectorize(text, section))
+        let model = if self.routes.is_empty() {
+            self
+        } else {
+            self.route(paratopic_ingest::identify_language(text).filter(|l| l.reliable).map(|l| l.code))
+        };
+        model.score(&model.vectorize(text, section))
     }
 
     /// Scores a feature vector. Ties go to the label that comes first in the label order;

@@ -32,6 +32,8 @@ pub fn most_uncertain(model: &Model, texts: &[(&str, Option<&str>)], n: usize) -
         .par_iter()
         .enumerate()
         .filter_map(|(index, (text, section))| {
+            let lang = paratopic_ingest::identify_language(text).filter(|l| l.reliable).map(|l| l.code);
+            let model = model.route(lang);
             let v = model.vectorize(text, *section);
             if v.entries().is_empty() {
                 return None;

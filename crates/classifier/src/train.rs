@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::compound::Decompounder;
-use crate::model::{Model, ModelData, TrainingSummary};
+use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
 use crate::ClassifierError;
 
 /// One labeled training paragraph.
@@ -105,6 +105,10 @@ pub struct TrainConfig {
     /// training data) so that probabilities are calibrated.
     #[serde(default)]
     pub calibrate: bool,
+    /// With text in several languages, also train one model per language and route each
+    /// paragraph to the model of its language (chosen by measurement: `docs/measurements.md`).
+    #[serde(default)]
+    pub per_language: bool,
 }
 
 impl Default for TrainConfig {
@@ -124,6 +128,7 @@ impl Default for TrainConfig {
             decompound: true,
             lexicon: Lexicon::default(),
             calibrate: true,
+            per_language: true,
         }
     }
 }
@@ -223,8 +228,39 @@ pub(crate) fn featurize(
 }
 
 /// Trains a model on `examples` with the labels in the given order (the order of the scores in
-/// every prediction).
+/// every prediction). With [`TrainConfig::per_language`] and text in more than one language,
+/// the model also holds one model per language, each trained on the examples identified as
+/// being in that language (and on those too short to identify), and routes a paragraph to the
+/// model of its language ([`Model::route`]).
 pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<Model, ClassifierError> {
+    let mut data = fit_data(examples, labels, config)?;
+    if config.per_language {
+        let single = TrainConfig { per_language: false, ..config.clone() };
+        let languages: Vec<Option<&'static str>> = examples
+            .par_iter()
+            .map(|e| paratopic_ingest::identify_language(&e.text).filter(|l| l.reliable).map(|l| l.code))
+            .collect();
+        for lang in data.training.languages.clone() {
+            let subset: Vec<Example> = examples
+                .iter()
+                .zip(&languages)
+                .filter(|(_, l)| l.is_none_or(|code| code == lang))
+                .map(|(e, _)| e.clone())
+                .collect();
+            if subset.len() == examples.len() {
+                continue; // one language: nothing to route
+            }
+            // A language without examples of every label keeps the whole model.
+            if let Ok(model) = fit_data(&subset, labels, &single) {
+                data.by_language.push(LanguageModel { lang, model });
+            }
+        }
+    }
+    Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
+}
+
+/// Fits one model (no routing).
+fn fit_data(examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<ModelData, ClassifierError> {
     config.check()?;
     let targets = validate(examples, labels)?;
     let tokenizer = Tokenizer::new(config.tokenizer.clone());
@@ -304,8 +340,9 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
         weights,
         temperature,
         temperature_exponent,
+        by_language: Vec::new(),
     };
-    Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
+    Ok(data)
 }
 
 /// Folds of the calibration's inner cross-validation.
@@ -318,7 +355,7 @@ fn fit_temperature(examples: &[Example], labels: &[String], config: &TrainConfig
     if examples.len() < 20 {
         return (1.0, 0.0);
     }
-    let inner = TrainConfig { calibrate: false, ..config.clone() };
+    let inner = TrainConfig { calibrate: false, per_language: false, ..config.clone() };
     let Ok(targets) = validate(examples, labels) else { return (1.0, 0.0) };
     let folds: Vec<Option<usize>> =
         crate::eval::stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();

@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Model, StagedFile};
-use paratopic_ingest::{identify_language, segment_with, Document, Format as DocFormat, Language, Layout, Paragraph};
+use paratopic_ingest::{
+    identify_in_context, segment_with, Document, Format as DocFormat, InContext, Layout, Paragraph,
+};
 use rayon::prelude::*;
 
 use crate::input::{self, parse_jsonl, JsonlRecord, SkipReason, Source};
@@ -560,17 +562,11 @@ impl Ctx<'_> {
         let mut unread: Vec<(&'static str, usize)> = Vec::new();
         let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread }) };
         let other = labels.iter().position(|l| l == "other");
-        let languages: Vec<Option<Language>> = items.iter().map(|i| identify_language(&i.text)).collect();
-        let main = main_language(&languages);
+        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        let languages = identify_in_context(&texts);
         let mut records = Vec::with_capacity(items.len());
-        for (item, language) in items.iter().zip(&languages) {
+        for (item, &InContext { lang, sure }) in items.iter().zip(&languages) {
             check_interrupt()?;
-            // Unsure identifications (short text) follow the document's main language.
-            let lang = match language {
-                Some(l) if l.reliable => Some(l.code),
-                _ => main.or(language.map(|l| l.code)),
-            };
-            let sure = language.is_some_and(|l| l.reliable) || main.is_some();
             let readable = self.opts.any_language
                 || self.model.languages().is_empty()
                 || !sure
@@ -640,24 +636,6 @@ impl Ctx<'_> {
             unread,
         })
     }
-}
-
-/// The language most reliably identified paragraphs of a unit are in (ties: the first met).
-fn main_language(languages: &[Option<Language>]) -> Option<&'static str> {
-    let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    for l in languages.iter().flatten().filter(|l| l.reliable) {
-        match counts.iter_mut().find(|(c, _)| *c == l.code) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((l.code, 1)),
-        }
-    }
-    let mut best: Option<(&'static str, usize)> = None;
-    for (code, n) in counts {
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((code, n));
-        }
-    }
-    best.map(|(code, _)| code)
 }
 
 /// The format of a file, from its name or else its first bytes.

@@ -45,20 +45,30 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
             Ok((source.id().to_owned(), doc.paragraphs))
         })
         .collect();
-    let mut paragraphs: Vec<(String, paratopic_ingest::Paragraph)> = Vec::new();
+    // Each paragraph with its language among its document's paragraphs, as `classify` takes it.
+    let mut paragraphs: Vec<(String, paratopic_ingest::Paragraph, Option<&'static str>)> = Vec::new();
     for (source, doc) in sources.iter().zip(documents) {
         match doc {
-            Ok((id, ps)) => paragraphs.extend(ps.into_iter().filter(|p| p.kind.is_content()).map(|p| (id.clone(), p))),
+            Ok((id, ps)) => {
+                let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+                let languages = paratopic_ingest::identify_in_context(&texts);
+                paragraphs.extend(
+                    ps.iter()
+                        .zip(languages)
+                        .filter(|(p, _)| p.kind.is_content())
+                        .map(|(p, l)| (id.clone(), p.clone(), l.lang)),
+                );
+            }
             Err(e) if source.in_folder() => skip(SkipReason::Failed, e),
             Err(e) => anyhow::bail!("{e}"),
         }
     }
-    let texts: Vec<(&str, Option<&str>)> =
-        paragraphs.iter().map(|(_, p)| (p.text.as_str(), p.section.as_deref())).collect();
+    let texts: Vec<(&str, Option<&str>, Option<&str>)> =
+        paragraphs.iter().map(|(_, p, lang)| (p.text.as_str(), p.section.as_deref(), *lang)).collect();
     let picked = most_uncertain(model, &texts, opts.count);
     let mut out = Vec::new();
     for s in &picked {
-        let (doc, p) = &paragraphs[s.index];
+        let (doc, p, _) = &paragraphs[s.index];
         let line = Line {
             text: &p.text,
             label: &model.labels()[s.label],

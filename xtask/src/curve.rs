@@ -64,8 +64,8 @@ pub fn run(root: &Path) -> Result<Option<String>> {
                         }
                         let unlabeled: Vec<usize> = (0..pool.len()).filter(|i| !labeled.contains(i)).collect();
                         if strategy == 0 {
-                            let texts: Vec<(&str, Option<&str>)> =
-                                unlabeled.iter().map(|&i| (pool[i].text.as_str(), None)).collect();
+                            let texts: Vec<(&str, Option<&str>, Option<&str>)> =
+                                unlabeled.iter().map(|&i| (pool[i].text.as_str(), None, None)).collect();
                             labeled.extend(most_uncertain(&model, &texts, STEP).iter().map(|s| unlabeled[s.index]));
                         } else {
                             let mut rest = unlabeled;

@@ -22,18 +22,18 @@ pub struct Suggestion {
     pub margin: f64,
 }
 
-/// The `n` most uncertain of `texts` (text, section), smallest margin first (ties: input
-/// order), with near-duplicates passed over. Texts without any known term are skipped: they
+/// The `n` most uncertain of `texts` (text, section, language), smallest margin first (ties:
+/// input order), with near-duplicates passed over; each text is scored by the model of its
+/// language ([`Model::route`]). Texts without any known term are skipped: they
 /// teach nothing about the labels until their words are in a training example, and are better
 /// found by reading.
-pub fn most_uncertain(model: &Model, texts: &[(&str, Option<&str>)], n: usize) -> Vec<Suggestion> {
+pub fn most_uncertain(model: &Model, texts: &[(&str, Option<&str>, Option<&str>)], n: usize) -> Vec<Suggestion> {
     use rayon::prelude::*;
     let mut scored: Vec<Suggestion> = texts
         .par_iter()
         .enumerate()
-        .filter_map(|(index, (text, section))| {
-            let lang = paratopic_ingest::identify_language(text).filter(|l| l.reliable).map(|l| l.code);
-            let model = model.route(lang);
+        .filter_map(|(index, (text, section, lang))| {
+            let model = model.route(*lang);
             let v = model.vectorize(text, *section);
             if v.entries().is_empty() {
                 return None;
@@ -85,10 +85,10 @@ mod tests {
         let config = TrainConfig { calibrate: false, ..TrainConfig::default() };
         let model = train(&examples, &labels, &config).unwrap();
         let texts = [
-            ("Ransomware Hacker Passwörter Krankenhäuser", None),
-            ("Hacker erpressen Geld aus dem Haushalt", None),
-            ("Hacker erpressen Geld aus dem Haushalt heute", None),
-            ("Völlig unbekannte Wörter", None),
+            ("Ransomware Hacker Passwörter Krankenhäuser", None, None),
+            ("Hacker erpressen Geld aus dem Haushalt", None, None),
+            ("Hacker erpressen Geld aus dem Haushalt heute", None, None),
+            ("Völlig unbekannte Wörter", None, None),
         ];
         let picked = most_uncertain(&model, &texts, 3);
         let order: Vec<usize> = picked.iter().map(|s| s.index).collect();

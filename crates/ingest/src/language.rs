@@ -32,6 +32,44 @@ pub fn identify(text: &str) -> Option<Language> {
     Some(Language { code, reliable: info.is_reliable() && long_enough })
 }
 
+/// The language a paragraph is taken to be in, among the paragraphs of its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InContext {
+    /// Its own language when identified reliably, else the document's main language, else the
+    /// unsure guess (`None`: no letters).
+    pub lang: Option<&'static str>,
+    /// Whether `lang` is sure: identified reliably, or the document's main language.
+    pub sure: bool,
+}
+
+/// The language of each paragraph of one document: unsure identifications (short text) follow
+/// the document's main language, the language most reliably identified paragraphs are in (ties:
+/// the first met).
+pub fn identify_in_context(texts: &[&str]) -> Vec<InContext> {
+    let found: Vec<Option<Language>> = texts.iter().map(|t| identify(t)).collect();
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for l in found.iter().flatten().filter(|l| l.reliable) {
+        match counts.iter_mut().find(|(c, _)| *c == l.code) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l.code, 1)),
+        }
+    }
+    let mut main: Option<(&'static str, usize)> = None;
+    for (code, n) in counts {
+        if main.is_none_or(|(_, m)| n > m) {
+            main = Some((code, n));
+        }
+    }
+    let main = main.map(|(code, _)| code);
+    found
+        .iter()
+        .map(|l| match l {
+            Some(l) if l.reliable => InContext { lang: Some(l.code), sure: true },
+            _ => InContext { lang: main.or(l.map(|l| l.code)), sure: main.is_some() },
+        })
+        .collect()
+}
+
 /// The ISO 639-1 code of a whatlang (ISO 639-3) code; codes without one stay as they are.
 fn iso639_1(code3: &'static str) -> &'static str {
     const TABLE: &[(&str, &str)] = &[
@@ -122,5 +160,19 @@ mod tests {
         assert_eq!(fr.code, "fr");
         assert!(!identify("Tagesordnungspunkt 94").unwrap().reliable);
         assert_eq!(identify("1 2 3 ..."), None);
+    }
+
+    #[test]
+    fn short_paragraphs_follow_the_document() {
+        let texts = [
+            "Die Generalversammlung,",
+            "unter Hinweis auf ihre Resolutionen über die Sicherheit der Informations- und Kommunikationstechnologien,",
+            "1 2 3",
+        ];
+        let got = identify_in_context(&texts);
+        assert_eq!(got[0], InContext { lang: Some("de"), sure: true });
+        assert_eq!(got[1], InContext { lang: Some("de"), sure: true });
+        assert_eq!(got[2], InContext { lang: Some("de"), sure: true });
+        assert!(!identify_in_context(&["Tagesordnungspunkt 94"])[0].sure);
     }
 }

@@ -174,6 +174,9 @@ struct Job<'a> {
     /// Files passed over, per reason.
     skipped: std::collections::BTreeMap<SkipReason, usize>,
     skipped_lines: usize,
+    /// The CSV header, written with the first records (so a job that classifies nothing
+    /// writes nothing).
+    header: Option<Vec<u8>>,
     files_done: usize,
     files_total: usize,
 }
@@ -232,10 +235,11 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         summary: Vec::new(),
         skipped,
         skipped_lines: 0,
+        header: None,
         files_done: 0,
         files_total: sources.len(),
     };
-    job.out.write(output::header(opts.format, model.labels(), opts.explain > 0)?)?;
+    job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
 
     let mut batch: Vec<&Source> = Vec::new();
     let mut batch_bytes = 0;
@@ -302,13 +306,21 @@ impl Job<'_> {
         for ((source, items), scored) in units.iter().zip(scored) {
             let scored = scored?;
             if items.is_some() {
-                self.out.write(scored.bytes)?;
+                self.emit(scored.bytes)?;
                 self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
             self.file_done(source);
         }
         Ok(())
+    }
+
+    /// Queues records for the writer, after the header on the first call.
+    fn emit(&mut self, bytes: Vec<u8>) -> Result<()> {
+        if let Some(header) = self.header.take() {
+            self.out.write(header)?;
+        }
+        self.out.write(bytes)
     }
 
     /// One warning per document for its paragraphs in languages the model does not read.
@@ -515,7 +527,7 @@ impl Job<'_> {
                 units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
-                self.out.write(scored.bytes)?;
+                self.emit(scored.bytes)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 for (code, n) in scored.unread {
                     match unread.iter_mut().find(|(c, _)| *c == code) {

@@ -138,6 +138,10 @@ fn binary_files_are_skipped_with_a_warning() {
         &run_on(dir.path(), &["classify", ".", "-q"]),
         "nothing was classified: all 3 input file(s) were skipped",
     );
+    // Not even a CSV header.
+    let out = run_on(dir.path(), &["classify", ".", "-q", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

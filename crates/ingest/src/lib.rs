@@ -1,8 +1,11 @@
 //! Reading policy documents and cutting them into paragraphs and tokens.
 //!
-//! The data flows [`Document`] → [`Paragraph`]s (by [`segment`]) → tokens (by [`Tokenizer`]).
-//! Paragraphs keep byte spans into the original file; their text is cleaned (lines joined and
-//! de-hyphenated, Markdown and footnote marks removed, whitespace collapsed, Unicode NFC).
+//! [`read_document`] is the entry point for every format (text, PDF, HTML, Word,
+//! OpenDocument): bytes → [`Paragraph`]s with provenance. For text the data flows
+//! [`Document`] → [`Paragraph`]s (by [`segment`]) → tokens (by [`Tokenizer`]), and paragraphs
+//! keep byte spans into the original file; the other formats keep spans into their extracted
+//! text. Text is cleaned (lines joined and de-hyphenated, Markdown and footnote marks removed,
+//! whitespace collapsed, Unicode NFC); [`identify_language`] tells a paragraph's language.
 //!
 //! ```
 //! use paratopic_ingest::{segment, Document, Kind, Tokenizer, TokenizerConfig};

@@ -1,4 +1,4 @@
-//! German-aware tokenization: NFC, lowercase, Unicode word boundaries, stop words removed
+//! Tokenization for German and English: NFC, lowercase, Unicode word boundaries, stop words removed
 //! before stemming, numbers dropped or normalized, acronyms such as `KI`, `IGF` and
 //! `WSIS+20` kept recognizable.
 

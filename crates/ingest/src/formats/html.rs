@@ -86,7 +86,7 @@ fn container_depth(html: &str) -> usize {
             .collect();
         if !closing && (name == "script" || name == "style") {
             let end = format!("</{name}");
-            i = html[i..].to_ascii_lowercase().find(&end).map_or(bytes.len(), |e| i + e);
+            i = find_ignoring_case(bytes, i, end.as_bytes()).unwrap_or(bytes.len());
             continue;
         }
         if CONTAINERS.contains(&name.as_str()) {
@@ -99,6 +99,18 @@ fn container_depth(html: &str) -> usize {
         }
     }
     deepest
+}
+
+/// Where `needle` (lower case ASCII) next starts in `bytes` at or after `from`, in any case.
+fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(p) = memchr_lt(bytes, at) {
+        if bytes.get(p..p + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)) {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
 }
 
 fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
@@ -328,7 +340,8 @@ mod tests {
             "t.html: cannot read this HTML file: elements nested 100000 levels deep (at most 5000 are read)"
         );
         // Scripts with comparisons and comments do not count as nesting.
-        let script = format!("<script>{}</script><!-- <div><div> --><p>Text</p>", "if (a<div) {} ".repeat(10_000));
+        let script = format!("<script>{}</SCRIPT><!-- <div><div> --><p>Text</p>", "if (a<div) {} ".repeat(10_000));
         assert_eq!(container_depth(&script), 0);
+        assert_eq!(container_depth("<div><script>x</script><div></div></div>"), 2);
     }
 }

@@ -309,13 +309,13 @@ fn split_page(lines: &[String], repeated: &std::collections::HashSet<String>) ->
         for line in &kept[start..end] {
             match note_start(line) {
                 Some((n, text)) if notes.last().is_none_or(|(last, _)| n > *last) => notes.push((n, text.to_owned())),
-                _ => match notes.last_mut() {
-                    Some((_, text)) => {
+                // A continuation line (the area's first line always starts a note).
+                _ => {
+                    if let Some((_, text)) = notes.last_mut() {
                         text.push(' ');
                         text.push_str(line.trim());
                     }
-                    None => unreachable!("the first line of the area starts a note"),
-                },
+                }
             }
         }
     }

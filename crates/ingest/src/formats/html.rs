@@ -202,7 +202,9 @@ impl Walk {
             Node::Text(text) if self.dropped == 0 => self.buffer.push_str(text),
             Node::Element(element) => {
                 let name = element.name();
-                let dropped = DROPPED.contains(&name) || is_banner(element) || is_note_reference(element);
+                let dropped = DROPPED.contains(&name) && !(name == "form" && wraps_the_page(node))
+                    || is_banner(element)
+                    || is_note_reference(element);
                 let block = BLOCKS.contains(&name);
                 let footnotes = is_notes(element);
                 if name == "br" && self.dropped == 0 {
@@ -271,9 +273,17 @@ fn attribute_mentions(element: &scraper::node::Element, words: &[&str]) -> bool 
     })
 }
 
-/// A cookie or consent banner.
+/// A `form` right inside `<body>`: ASP.NET pages wrap the whole page in one, so it is the
+/// page, not a form to drop.
+fn wraps_the_page(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.parent().and_then(|p| p.value().as_element().map(|e| e.name() == "body")).unwrap_or(false)
+}
+
+/// A cookie or consent banner: a box (not the page itself: sites mark `<body>` with
+/// `cookies-not-set` and the like) whose id, class or role names one.
 fn is_banner(element: &scraper::node::Element) -> bool {
-    attribute_mentions(element, &["cookie", "consent", "gdpr"])
+    !matches!(element.name(), "html" | "body" | "main" | "article")
+        && attribute_mentions(element, &["cookie", "consent", "gdpr"])
 }
 
 /// A footnote mark: a link to a note inside the page (`<a href="#fn1">1</a>`), or an element
@@ -304,10 +314,11 @@ mod tests {
     #[test]
     fn blocks_kinds_and_boilerplate() {
         let got = read_str(
-            "<html><head><title>T</title><script>var x = 'Cyberangriff';</script></head><body>\
+            "<html><head><title>T</title><script>var x = 'Cyberangriff';</script></head><body class=\"cookies-not-set\">\
              <nav><a>Start</a></nav><div id=\"cookie-banner\">Wir nutzen Cookies.</div>\
              <h2>Cybersicherheit</h2><p>Die Staaten &amp; die <b>Zivilgesellschaft</b> verurteilen Angriffe.</p>\
-             <ul><li>erster Punkt</li><li>zweiter<br>Punkt</li></ul><footer>Impressum</footer></body></html>",
+             <ul><li>erster Punkt</li><li>zweiter<br>Punkt</li></ul><div><form><label>Suche</label></form></div>\
+             <footer>Impressum</footer></body></html>",
         );
         assert_eq!(
             got,
@@ -318,6 +329,13 @@ mod tests {
                 (Kind::ListItem, "zweiter Punkt".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_is_the_page() {
+        let got =
+            read_str("<html><body><form id=\"aspnetForm\"><nav>Menü</nav><p>Der Artikel.</p></form></body></html>");
+        assert_eq!(got, vec![(Kind::Body, "Der Artikel.".to_owned())]);
     }
 
     #[test]

@@ -273,10 +273,14 @@ fn attribute_mentions(element: &scraper::node::Element, words: &[&str]) -> bool 
     })
 }
 
-/// A `form` right inside `<body>`: ASP.NET pages wrap the whole page in one, so it is the
-/// page, not a form to drop.
+/// A `form` right inside `<body>` that holds paragraphs or an article: ASP.NET pages wrap the
+/// whole page in one, so it is the page, not a form to drop (a search box holds neither).
 fn wraps_the_page(node: ego_tree::NodeRef<'_, Node>) -> bool {
-    node.parent().and_then(|p| p.value().as_element().map(|e| e.name() == "body")).unwrap_or(false)
+    let in_body = node.parent().and_then(|p| p.value().as_element().map(|e| e.name() == "body")).unwrap_or(false);
+    in_body
+        && node
+            .descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| matches!(e.name(), "p" | "article" | "main")))
 }
 
 /// A cookie or consent banner: a box (not the page itself: sites mark `<body>` with

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use paratopic_classifier::{Lexicon, Model, TrainConfig, Variant, Weighting};
-use paratopic_ingest::{NumberPolicy, TokenizerConfig};
+use paratopic_ingest::{NumberPolicy, StemLanguage, TokenizerConfig};
 
 /// The default model, trained by `cargo xtask retrain` from `corpus/`.
 const DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.model");
@@ -151,6 +151,12 @@ fn probability(s: &str) -> Result<f64, String> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StemArg {
+    German,
+    English,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InputFormat {
     Text,
     Jsonl,
@@ -220,6 +226,9 @@ pub struct ModelArgs {
     /// Reduce words to their Snowball German stem.
     #[arg(long, default_value_t = TrainConfig::default().tokenizer.stemming, action = ArgAction::Set)]
     stemming: bool,
+    /// The Snowball stemmer `--stemming true` uses.
+    #[arg(long, value_enum, default_value = "german")]
+    stem_language: StemArg,
     /// What to do with numbers and dates.
     #[arg(long, value_enum, default_value = "drop")]
     numbers: Numbers,
@@ -254,6 +263,9 @@ pub struct ModelArgs {
     /// paragraph with the model of its language.
     #[arg(long, default_value_t = TrainConfig::default().per_language, action = ArgAction::Set)]
     per_language: bool,
+    /// With --per-language: stem the English model's words (Snowball English).
+    #[arg(long, default_value_t = TrainConfig::default().stem_english, action = ArgAction::Set)]
+    stem_english: bool,
     /// Add the words of the section heading as extra features (from JSONL data: the optional
     /// `"section"` field of each line).
     #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
@@ -340,6 +352,10 @@ impl ModelArgs {
                     Numbers::Placeholder => NumberPolicy::Placeholder,
                     Numbers::Keep => NumberPolicy::Keep,
                 },
+                stem_language: match self.stem_language {
+                    StemArg::German => StemLanguage::German,
+                    StemArg::English => StemLanguage::English,
+                },
             },
             min_df: self.min_df,
             alpha: self.alpha,
@@ -361,6 +377,7 @@ impl ModelArgs {
             lexicon,
             calibrate: self.calibrate,
             per_language: self.per_language,
+            stem_english: self.stem_english,
         })
     }
 }

@@ -109,6 +109,10 @@ pub struct TrainConfig {
     /// paragraph to the model of its language (chosen by measurement: `docs/measurements.md`).
     #[serde(default)]
     pub per_language: bool,
+    /// With `per_language`: the English model stems its words with Snowball English (measured:
+    /// real English macro-F1 0.803 → 0.852; German stays unstemmed, where stemming hurts).
+    #[serde(default)]
+    pub stem_english: bool,
 }
 
 impl Default for TrainConfig {
@@ -129,6 +133,7 @@ impl Default for TrainConfig {
             lexicon: Lexicon::default(),
             calibrate: true,
             per_language: true,
+            stem_english: true,
         }
     }
 }
@@ -250,8 +255,13 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
             if subset.len() == examples.len() {
                 continue; // one language: nothing to route
             }
+            let mut config = single.clone();
+            if lang == "en" && config.stem_english {
+                config.tokenizer.stemming = true;
+                config.tokenizer.stem_language = paratopic_ingest::StemLanguage::English;
+            }
             // A language without examples of every label keeps the whole model.
-            if let Ok(model) = fit_data(&subset, labels, &single) {
+            if let Ok(model) = fit_data(&subset, labels, &config) {
                 data.by_language.push(LanguageModel { lang, model });
             }
         }

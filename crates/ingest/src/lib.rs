@@ -35,4 +35,4 @@ pub use error::IngestError;
 pub use formats::{read_as, read_document, Extracted, Format};
 pub use language::{identify as identify_language, identify_in_context, InContext, Language};
 pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
-pub use tokenize::{NumberPolicy, Tokenizer, TokenizerConfig};
+pub use tokenize::{NumberPolicy, StemLanguage, Tokenizer, TokenizerConfig};

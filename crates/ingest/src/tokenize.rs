@@ -31,15 +31,35 @@ pub enum NumberPolicy {
 pub struct TokenizerConfig {
     /// Remove German and English function words.
     pub stopwords: bool,
-    /// Reduce words to their Snowball German stem.
+    /// Reduce words to their Snowball stem (of [`TokenizerConfig::stem_language`]).
     pub stemming: bool,
     /// What to do with numbers.
     pub numbers: NumberPolicy,
+    /// The Snowball stemmer used with `stemming`.
+    #[serde(default, skip_serializing_if = "StemLanguage::is_german")]
+    pub stem_language: StemLanguage,
+}
+
+/// The language of the Snowball stemmer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StemLanguage {
+    /// Snowball German.
+    #[default]
+    German,
+    /// Snowball English (Porter2).
+    English,
+}
+
+impl StemLanguage {
+    fn is_german(&self) -> bool {
+        *self == StemLanguage::German
+    }
 }
 
 impl Default for TokenizerConfig {
     fn default() -> Self {
-        Self { stopwords: true, stemming: true, numbers: NumberPolicy::Drop }
+        Self { stopwords: true, stemming: true, numbers: NumberPolicy::Drop, stem_language: StemLanguage::German }
     }
 }
 
@@ -65,7 +85,11 @@ impl Tokenizer {
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect();
-        Self { config, stopwords, stemmer: Stemmer::create(Algorithm::German) }
+        let algorithm = match config.stem_language {
+            StemLanguage::German => Algorithm::German,
+            StemLanguage::English => Algorithm::English,
+        };
+        Self { config, stopwords, stemmer: Stemmer::create(algorithm) }
     }
 
     /// The settings of this tokenizer.
@@ -366,14 +390,24 @@ mod tests {
     #[test]
     fn non_latin_text_takes_the_full_algorithm() {
         assert!(!latin_words("Привет мир", &mut |_, _| {}));
-        let t = Tokenizer::new(TokenizerConfig { stopwords: false, stemming: false, numbers: NumberPolicy::Keep });
+        let t = Tokenizer::new(TokenizerConfig {
+            stopwords: false,
+            stemming: false,
+            numbers: NumberPolicy::Keep,
+            ..Default::default()
+        });
         assert_eq!(t.tokenize("Привет, мир! 80/16"), ["привет", "мир", "80", "16"]);
         assert_eq!(t.tokenize("z.B. 1.000,5 don't Cyber:Angriff"), ["z.b", "1.000,5", "don't", "cyber:angriff"]);
     }
 
     #[test]
     fn settings_switch_stages_off() {
-        let raw = Tokenizer::new(TokenizerConfig { stopwords: false, stemming: false, numbers: NumberPolicy::Keep });
+        let raw = Tokenizer::new(TokenizerConfig {
+            stopwords: false,
+            stemming: false,
+            numbers: NumberPolicy::Keep,
+            ..Default::default()
+        });
         assert_eq!(raw.tokenize("Die Staaten 2025"), ["die", "staaten", "2025"]);
     }
 }

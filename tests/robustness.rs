@@ -462,6 +462,13 @@ fn folder_walks_skip_hidden_ignored_and_linked_files() {
         err.contains("2 file(s) skipped: 1 symbolic link out of the folder, 1 second path to the same file"),
         "{err}"
     );
+    // A named pipe inside a folder is passed over with a warning, not waited on.
+    let fifo = root.join("pipe.txt");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let out = run_on(dir.path(), &["classify", "docs"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("skipping docs/pipe.txt: not a regular file"), "{}", stderr(&out));
+    std::fs::remove_file(&fifo).unwrap();
     // -q silences the warnings and the summary.
     let out = run_on(dir.path(), &["classify", "docs", "-q"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));

@@ -17,7 +17,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Model, StagedFile};
 use paratopic_ingest::{
-    identify_in_context, segment_with, Document, Format as DocFormat, InContext, Layout, Paragraph,
+    identify_in_context, segment_with, Document, Format as DocFormat, InContext, Kind, Layout, Paragraph,
 };
 use rayon::prelude::*;
 
@@ -94,7 +94,7 @@ struct Item {
     paragraph: usize,
     start: usize,
     end: usize,
-    kind: &'static str,
+    kind: Kind,
     section: Option<String>,
     text: String,
     format: Option<DocFormat>,
@@ -106,8 +106,11 @@ struct Item {
 struct Scored {
     bytes: Vec<u8>,
     counts: Vec<usize>,
-    unread: Vec<(&'static str, usize)>,
+    unread: Unread,
 }
+
+/// Paragraphs per language the model does not read.
+type Unread = std::collections::BTreeMap<&'static str, usize>;
 
 /// Per-document state carried from one piece to the next.
 #[derive(Default)]
@@ -324,7 +327,7 @@ impl Job<'_> {
     }
 
     /// One warning per document for its paragraphs in languages the model does not read.
-    fn warn_unread(&self, doc: &str, unread: &[(&'static str, usize)]) {
+    fn warn_unread(&self, doc: &str, unread: &Unread) {
         if unread.is_empty() || self.ctx.opts.quiet {
             return;
         }
@@ -332,7 +335,7 @@ impl Job<'_> {
         let known = self.ctx.model.languages().join(", ");
         self.note(format!(
             "warning: {doc}: {} paragraph(s) not classified ({}); the model reads {known} (--any-language classifies them anyway)",
-            unread.iter().map(|(_, n)| n).sum::<usize>(),
+            unread.values().sum::<usize>(),
             found.join(", ")
         ));
     }
@@ -360,7 +363,7 @@ impl Job<'_> {
                 }
                 let mut items = Vec::with_capacity(paragraphs.len());
                 for mut p in paragraphs {
-                    if p.kind == paratopic_ingest::Kind::Heading {
+                    if p.kind == Kind::Heading {
                         carry.section = Some(p.text.clone());
                     } else if p.section.is_none() {
                         p.section.clone_from(&carry.section);
@@ -370,7 +373,7 @@ impl Job<'_> {
                         paragraph: carry.paragraphs + p.index,
                         start: p.start,
                         end: p.end,
-                        kind: p.kind.as_str(),
+                        kind: p.kind,
                         section: p.section,
                         text: p.text,
                         format: Some(format),
@@ -410,7 +413,7 @@ impl Job<'_> {
                         paragraph: carry.paragraphs,
                         start: r.start,
                         end: r.end,
-                        kind: "body",
+                        kind: Kind::Body,
                         section: r.section,
                         text: r.text,
                         format: None,
@@ -441,7 +444,7 @@ impl Job<'_> {
         let mut lines_before = 0;
         let pieces_per_round = 2 * rayon::current_num_threads();
         let mut summary = vec![0; self.ctx.model.labels().len() + 2];
-        let mut unread: Vec<(&'static str, usize)> = Vec::new();
+        let mut unread = Unread::new();
         if self.ctx.opts.verbose && !self.ctx.opts.jsonl_input {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
         }
@@ -530,10 +533,7 @@ impl Job<'_> {
                 self.emit(scored.bytes)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 for (code, n) in scored.unread {
-                    match unread.iter_mut().find(|(c, _)| *c == code) {
-                        Some((_, m)) => *m += n,
-                        None => unread.push((code, n)),
-                    }
+                    *unread.entry(code).or_default() += n;
                 }
                 self.progress.inc(*len as u64);
             }
@@ -571,7 +571,7 @@ impl Ctx<'_> {
     fn score(&self, doc: &str, items: &Option<Vec<Item>>) -> Result<Scored> {
         let labels = self.model.labels();
         let mut counts = vec![0; labels.len() + 2];
-        let mut unread: Vec<(&'static str, usize)> = Vec::new();
+        let mut unread = Unread::new();
         let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread }) };
         let other = labels.iter().position(|l| l == "other");
         let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
@@ -583,14 +583,14 @@ impl Ctx<'_> {
                 || self.model.languages().is_empty()
                 || !sure
                 || lang.is_none_or(|code| self.model.languages().iter().any(|m| m == code));
-            let content = paratopic_ingest::Kind::from_name(item.kind).is_some_and(paratopic_ingest::Kind::is_content);
+            let content = item.kind.is_content();
             let mut record = Record {
                 doc,
                 id: item.id.as_deref(),
                 paragraph: item.paragraph,
                 start: item.start,
                 end: item.end,
-                kind: item.kind,
+                kind: item.kind.as_str(),
                 format: item.format.map(DocFormat::as_str),
                 page: item.page,
                 section: item.section.as_deref(),
@@ -605,11 +605,7 @@ impl Ctx<'_> {
             };
             if !readable {
                 counts[labels.len() + NO_TOPIC] += 1;
-                let code = lang.unwrap_or("?");
-                match unread.iter_mut().find(|(c, _)| *c == code) {
-                    Some((_, n)) => *n += 1,
-                    None => unread.push((code, 1)),
-                }
+                *unread.entry(lang.unwrap_or("?")).or_default() += 1;
                 records.push(record);
                 continue;
             }

@@ -139,23 +139,15 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
     if !data.is_file() || !topics_path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&data).with_context(|| format!("{}", data.display()))?;
-    let articles: Vec<(String, String)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| {
-            let v: serde_json::Value =
-                serde_json::from_str(line).with_context(|| format!("{}:{}", data.display(), i + 1))?;
-            Ok((v["text"].as_str().unwrap_or_default().to_owned(), v["label"].as_str().unwrap_or_default().to_owned()))
-        })
-        .collect::<Result<_>>()?;
+    // Articles by line number; an article's label is its news section.
+    let articles = paratopic_corpus::read_labeled_jsonl_lines(&data)?;
     let labels = topics();
     let other = labels.iter().position(|l| l == "other").context("no label other")?;
     let (mut ood, mut ood_confident) = (0, 0);
-    for (text, section) in &articles {
-        if section == "Sport" || section == "Kultur" {
+    for (_, article) in &articles {
+        if article.label == "Sport" || article.label == "Kultur" {
             ood += 1;
-            let p = model.predict(text, None);
+            let p = model.predict(&article.text, None);
             if p.label != other && p.confidence() >= 0.9 {
                 ood_confident += 1;
             }
@@ -169,8 +161,8 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
         let at = || format!("{}:{}", topics_path.display(), n + 1);
         let line: usize = fields.first().and_then(|l| l.parse().ok()).with_context(at)?;
         let gold = fields.get(2).and_then(|t| labels.iter().position(|l| l == t)).with_context(at)?;
-        let (text, _) = articles.get(line - 1).with_context(at)?;
-        let p = model.predict(text, None);
+        let (_, article) = articles.iter().find(|(n, _)| *n == line).with_context(at)?;
+        let p = model.predict(&article.text, None);
         web_economy.add(gold, p.label);
         if gold != other {
             topic_articles += 1;

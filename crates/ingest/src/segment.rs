@@ -50,13 +50,6 @@ impl Kind {
         }
     }
 
-    /// The kind of a name from [`Kind::as_str`].
-    pub fn from_name(name: &str) -> Option<Kind> {
-        [Kind::Heading, Kind::Body, Kind::ListItem, Kind::Reference, Kind::Footnote]
-            .into_iter()
-            .find(|k| k.as_str() == name)
-    }
-
     /// Whether paragraphs of this kind carry topical content (and so a gold label).
     pub fn is_content(self) -> bool {
         matches!(self, Kind::Body | Kind::ListItem)

@@ -118,7 +118,7 @@ fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Reads an HTML page into blocks; returns how it was decoded.
-pub(super) fn read(bytes: &[u8], path: &Path) -> Result<(Blocks, Encoding), IngestError> {
+pub(super) fn read(bytes: Vec<u8>, path: &Path) -> Result<(Blocks, Encoding), IngestError> {
     let (text, encoding) = decode_html(bytes, path)?;
     let depth = container_depth(&text);
     if depth > MAX_DEPTH {
@@ -142,16 +142,16 @@ pub(super) fn read(bytes: &[u8], path: &Path) -> Result<(Blocks, Encoding), Inge
 
 /// The page's text: a byte order mark wins, then a `<meta charset>` in the first kilobytes,
 /// then what [`decode`] makes of the bytes (UTF-8 or a detected Latin encoding).
-fn decode_html(bytes: &[u8], path: &Path) -> Result<(String, Encoding), IngestError> {
-    if encoding_rs::Encoding::for_bom(bytes).is_none() {
+fn decode_html(bytes: Vec<u8>, path: &Path) -> Result<(String, Encoding), IngestError> {
+    if encoding_rs::Encoding::for_bom(&bytes).is_none() {
         if let Some(declared) = declared_charset(&bytes[..bytes.len().min(4096)]) {
             if declared != encoding_rs::UTF_8 && declared.is_single_byte() {
-                let (text, _) = declared.decode_without_bom_handling(bytes);
+                let (text, _) = declared.decode_without_bom_handling(&bytes);
                 return Ok((text.into_owned(), Encoding::SingleByte(declared)));
             }
         }
     }
-    decode(bytes.to_vec()).map_err(|e| match e {
+    decode(bytes).map_err(|e| match e {
         Undecodable::Binary(kind) => IngestError::Binary { path: path.to_path_buf(), kind },
         Undecodable::UnknownEncoding => IngestError::UnknownEncoding { path: path.to_path_buf() },
     })
@@ -311,7 +311,7 @@ mod tests {
     use super::*;
 
     fn read_str(html: &str) -> Vec<(Kind, String)> {
-        let (blocks, _) = read(html.as_bytes(), Path::new("t.html")).unwrap();
+        let (blocks, _) = read(html.as_bytes().to_vec(), Path::new("t.html")).unwrap();
         blocks.finish(super::super::Format::Html, None).paragraphs.into_iter().map(|p| (p.kind, p.text)).collect()
     }
 
@@ -346,7 +346,7 @@ mod tests {
     fn declared_legacy_charset_is_used() {
         let mut bytes = b"<html><head><meta charset=\"windows-1252\"></head><body><p>Gr".to_vec();
         bytes.extend_from_slice(b"\xfc\xdfe aus K\xf6ln</p></body></html>");
-        let (blocks, encoding) = read(&bytes, Path::new("t.html")).unwrap();
+        let (blocks, encoding) = read(bytes, Path::new("t.html")).unwrap();
         assert_eq!(encoding, Encoding::SingleByte(encoding_rs::WINDOWS_1252));
         assert_eq!(blocks.finish(super::super::Format::Html, None).paragraphs[0].text, "Grüße aus Köln");
     }
@@ -356,7 +356,7 @@ mod tests {
         let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(2000), "</div>".repeat(2000));
         assert_eq!(read_str(&html), vec![(Kind::Body, "tief unten".to_owned())]);
         let html = format!("{}<p>tief unten</p>{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
-        let err = read(html.as_bytes(), Path::new("t.html")).err().unwrap();
+        let err = read(html.into_bytes(), Path::new("t.html")).err().unwrap();
         assert_eq!(
             err.to_string(),
             "t.html: cannot read this HTML file: elements nested 100000 levels deep (at most 5000 are read)"

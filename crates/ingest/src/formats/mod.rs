@@ -92,7 +92,8 @@ impl Format {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+/// Whether `needle` occurs in `haystack`.
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
@@ -128,7 +129,7 @@ pub fn read_as(format: Format, id: &str, bytes: Vec<u8>, path: &Path) -> Result<
         }
         Format::Pdf => Ok(pdf::read(&bytes, path)?.finish(format, None)),
         Format::Html => {
-            let (blocks, encoding) = html::read(&bytes, path)?;
+            let (blocks, encoding) = html::read(bytes, path)?;
             Ok(blocks.finish(format, Some(encoding)))
         }
         Format::Docx => Ok(office::read_docx(&bytes, path)?.finish(format, None)),

@@ -22,31 +22,46 @@ fn unreadable(path: &Path, format: &'static str, reason: impl Into<String>) -> I
     IngestError::Unreadable { path: path.to_path_buf(), format, reason: reason.into() }
 }
 
-/// One member of the archive, or `None` when it is absent.
-fn member(bytes: &[u8], name: &str, path: &Path, format: &'static str) -> Result<Option<String>, IngestError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| unreadable(path, format, format!("not a zip archive ({e})")))?;
-    let mut file = match archive.by_name(name) {
-        Ok(file) => file,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(unreadable(path, format, format!("{name}: {e}"))),
-    };
-    if file.size() > MAX_MEMBER_BYTES {
-        return Err(unreadable(path, format, format!("{name} unpacks to {} bytes (a zip bomb?)", file.size())));
+/// A Word or OpenDocument file's zip archive, opened once for all the members read from it.
+struct Archive<'a> {
+    zip: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
+    path: &'a Path,
+    format: &'static str,
+}
+
+impl<'a> Archive<'a> {
+    fn open(bytes: &'a [u8], path: &'a Path, format: &'static str) -> Result<Self, IngestError> {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| unreadable(path, format, format!("not a zip archive ({e})")))?;
+        Ok(Self { zip, path, format })
     }
-    let mut xml = Vec::new();
-    (&mut file)
-        .take(MAX_MEMBER_BYTES + 1)
-        .read_to_end(&mut xml)
-        .map_err(|e| unreadable(path, format, format!("{name}: {e}")))?;
-    if xml.len() as u64 > MAX_MEMBER_BYTES {
-        return Err(unreadable(
-            path,
-            format,
-            format!("{name} unpacks to more than {MAX_MEMBER_BYTES} bytes (a zip bomb?)"),
-        ));
+
+    /// One member as text, or `None` when it is absent; a member that unpacks to more than
+    /// [`MAX_MEMBER_BYTES`] is refused.
+    fn member(&mut self, name: &str) -> Result<Option<String>, IngestError> {
+        let (path, format) = (self.path, self.format);
+        let mut file = match self.zip.by_name(name) {
+            Ok(file) => file,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(unreadable(path, format, format!("{name}: {e}"))),
+        };
+        if file.size() > MAX_MEMBER_BYTES {
+            return Err(unreadable(path, format, format!("{name} unpacks to {} bytes (a zip bomb?)", file.size())));
+        }
+        let mut xml = Vec::new();
+        (&mut file)
+            .take(MAX_MEMBER_BYTES + 1)
+            .read_to_end(&mut xml)
+            .map_err(|e| unreadable(path, format, format!("{name}: {e}")))?;
+        if xml.len() as u64 > MAX_MEMBER_BYTES {
+            return Err(unreadable(
+                path,
+                format,
+                format!("{name} unpacks to more than {MAX_MEMBER_BYTES} bytes (a zip bomb?)"),
+            ));
+        }
+        String::from_utf8(xml).map(Some).map_err(|_| unreadable(path, format, format!("{name} is not UTF-8 XML")))
     }
-    String::from_utf8(xml).map(Some).map_err(|_| unreadable(path, format, format!("{name} is not UTF-8 XML")))
 }
 
 fn attr(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
@@ -106,32 +121,33 @@ fn is_heading_style(style: &str) -> bool {
 /// Reads a Word document.
 pub(super) fn read_docx(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
     const F: &str = "Word";
-    let Some(document) = member(bytes, "word/document.xml", path, F)? else {
+    let mut archive = Archive::open(bytes, path, F)?;
+    let Some(document) = archive.member("word/document.xml")? else {
         return Err(unreadable(path, F, "no word/document.xml in the archive (not a Word document)"));
     };
     let mut out = Blocks::default();
     word_paragraphs(&document, "word/document.xml", path, |p| {
         out.push(&p.text, Some(p.kind.unwrap_or(Kind::Body)), false, None)
     })?;
-    if let Some(notes) = member(bytes, "word/footnotes.xml", path, F)? {
+    if let Some(notes) = archive.member("word/footnotes.xml")? {
         let mut number = 0;
         let mut current: Option<String> = None;
         let mut skip = false;
-        let mut depth_text = String::new();
+        let mut paragraph = String::new();
         events(&notes, "word/footnotes.xml", path, F, |e| match e {
             XmlEvent::Start(s, _) if s.name().as_ref() == b"w:footnote" => {
                 skip = attr(s, b"w:type").is_some_and(|t| t.contains("eparator") || t == "continuationNotice");
                 current = Some(String::new());
             }
-            XmlEvent::Start(s, _) if s.name().as_ref() == b"w:tab" => depth_text.push(' '),
+            XmlEvent::Start(s, _) if s.name().as_ref() == b"w:tab" => paragraph.push(' '),
             XmlEvent::End(b"w:p") => {
                 if let Some(c) = current.as_mut() {
                     if !c.is_empty() {
                         c.push(' ');
                     }
-                    c.push_str(depth_text.trim());
+                    c.push_str(paragraph.trim());
                 }
-                depth_text.clear();
+                paragraph.clear();
             }
             XmlEvent::End(b"w:footnote") => {
                 if let Some(text) = current.take() {
@@ -141,7 +157,7 @@ pub(super) fn read_docx(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError
                     }
                 }
             }
-            XmlEvent::Text(t) => depth_text.push_str(t),
+            XmlEvent::Text(t) => paragraph.push_str(t),
             _ => {}
         })?;
     }
@@ -212,7 +228,7 @@ fn word_paragraphs(xml: &str, name: &str, path: &Path, mut emit: impl FnMut(Para
 /// Reads an OpenDocument text.
 pub(super) fn read_odt(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
     const F: &str = "OpenDocument";
-    let Some(content) = member(bytes, "content.xml", path, F)? else {
+    let Some(content) = Archive::open(bytes, path, F)?.member("content.xml")? else {
         return Err(unreadable(path, F, "no content.xml in the archive (not an OpenDocument file)"));
     };
     let mut out = Blocks::default();

@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Once;
 
-use super::Blocks;
+use super::{contains, Blocks};
 use crate::segment::Kind;
 use crate::IngestError;
 
@@ -34,10 +34,11 @@ fn quiet_panics_in_extraction() {
 /// The text of every page, or why there is none.
 fn extract_pages(bytes: &[u8], path: &Path) -> Result<Vec<String>, IngestError> {
     let failed = |reason: String| IngestError::Unreadable { path: path.to_path_buf(), format: "PDF", reason };
-    if !bytes.starts_with(b"%PDF-") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    // The header may follow some junk, within the first kilobyte.
+    if !contains(&bytes[..bytes.len().min(1024)], b"%PDF-") {
         return Err(failed("not a PDF file (no %PDF- header)".into()));
     }
-    if bytes.windows(8).any(|w| w == b"/Encrypt") {
+    if contains(bytes, b"/Encrypt") {
         return Err(IngestError::Encrypted { path: path.to_path_buf() });
     }
     quiet_panics_in_extraction();

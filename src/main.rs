@@ -263,9 +263,10 @@ pub struct ModelArgs {
     /// paragraph with the model of its language.
     #[arg(long, default_value_t = TrainConfig::default().per_language, action = ArgAction::Set)]
     per_language: bool,
-    /// With --per-language: stem the English model's words (Snowball English).
-    #[arg(long, default_value_t = TrainConfig::default().stem_english, action = ArgAction::Set)]
-    stem_english: bool,
+    /// With --per-language: the languages whose model stems its words with the language's
+    /// Snowball stemmer (ISO 639-1, comma-separated; `de` and `en` have one; `""` for none).
+    #[arg(long, value_name = "LANGS", value_delimiter = ',', default_value = "en")]
+    stemmed_languages: Vec<String>,
     /// Add the words of the section heading as extra features (from JSONL data: the optional
     /// `"section"` field of each line).
     #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
@@ -377,7 +378,7 @@ impl ModelArgs {
             lexicon,
             calibrate: self.calibrate,
             per_language: self.per_language,
-            stem_english: self.stem_english,
+            stemmed_languages: self.stemmed_languages.iter().filter(|l| !l.is_empty()).cloned().collect(),
         })
     }
 }

@@ -55,7 +55,7 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
             tokenizer: paratopic_ingest::TokenizerConfig { stemming: true, ..Default::default() },
             decompound: false,
             per_language: false,
-            stem_english: false,
+            stemmed_languages: Vec::new(),
             // Calibration changes probabilities, never labels: the table measures labels.
             calibrate: false,
             ..Default::default()

@@ -52,6 +52,15 @@ pub enum StemLanguage {
 }
 
 impl StemLanguage {
+    /// The stemmer of a language (ISO 639-1), if there is one.
+    pub fn for_code(code: &str) -> Option<StemLanguage> {
+        match code {
+            "de" => Some(StemLanguage::German),
+            "en" => Some(StemLanguage::English),
+            _ => None,
+        }
+    }
+
     fn is_german(&self) -> bool {
         *self == StemLanguage::German
     }

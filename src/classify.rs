@@ -15,19 +15,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use paratopic_classifier::{Model, StagedFile};
-use paratopic_ingest::{
-    identify_in_context, segment_with, Document, Format as DocFormat, InContext, Kind, Layout, Paragraph,
-};
+use paratopic_classifier::Model;
+use paratopic_ingest::stream::{self, Head, Pieces, PIECE_BYTES};
+use paratopic_ingest::{identify_in_context, Format as DocFormat, InContext, IngestError, Kind, Layout, Paragraph};
 use rayon::prelude::*;
 
+use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, JsonlRecord, SkipReason, Source};
 use crate::output::{self, Decision, Format, Record, Scores};
 
-/// Files up to this size are read whole; larger ones are streamed in pieces.
-const WHOLE_FILE_BYTES: u64 = 4 << 20;
-/// The size of one piece of a streamed file.
-const PIECE_BYTES: usize = 1 << 20;
+/// Files up to this size are read whole; larger ones (and longer streams) in pieces of
+/// [`PIECE_BYTES`].
+const WHOLE_FILE_BYTES: usize = 4 << 20;
 /// Small files are batched until a batch holds this many bytes or [`BATCH_FILES`] files.
 const BATCH_BYTES: u64 = 8 << 20;
 const BATCH_FILES: usize = 64;
@@ -119,7 +118,10 @@ struct Carry {
     section: Option<String>,
     /// Lines before the piece being fixed (JSONL line numbers are local to a piece).
     jsonl_lines: usize,
-    ids: HashMap<String, usize>,
+    /// The JSONL ids seen so far, as 64-bit hashes (with the line of each), so that a stream of
+    /// millions of lines keeps its memory small; two different ids among a million share a
+    /// hash with a chance of about 3 in 100 million.
+    ids: HashMap<u64, usize>,
 }
 
 /// What the workers need: shared, read-only.
@@ -138,7 +140,7 @@ struct Writer {
 
 impl Writer {
     fn start(mut out: Box<dyn Write + Send>) -> Self {
-        let (queue, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let (queue, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
         let thread = std::thread::spawn(move || {
             for bytes in receive {
                 out.write_all(&bytes)?;
@@ -210,16 +212,25 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
-    let (sink, file): (Box<dyn Write + Send>, Option<StagedFile>) = match &opts.output {
+    let (sink, file): (Box<dyn Write + Send>, Option<Destination>) = match &opts.output {
         Some(path) => {
-            let file = StagedFile::create(path)
-                .with_context(|| format!("{}: cannot create the output file", path.display()))?;
-            let writer = file.file().try_clone()?;
+            let file = Destination::create(path)?;
+            let writer = file.writer()?;
             (Box::new(std::io::BufWriter::with_capacity(1 << 20, writer)), Some(file))
         }
         None => (Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
     };
-    let progress = if show_progress {
+    let progress = if !show_progress {
+        ProgressBar::hidden()
+    } else if sources.iter().any(|s| matches!(s, Source::Stream { .. })) {
+        // A stream's length is unknown: count the bytes read.
+        let bar = ProgressBar::no_length();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bytes} read, {bytes_per_sec} {msg}")
+                .expect("valid template"),
+        );
+        bar
+    } else {
         let bar = ProgressBar::new(sources.iter().map(Source::size).sum());
         bar.set_style(
             ProgressStyle::with_template(
@@ -228,8 +239,6 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
             .expect("valid template"),
         );
         bar
-    } else {
-        ProgressBar::hidden()
     };
     let mut job = Job {
         ctx: Ctx { model, opts },
@@ -244,24 +253,24 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     };
     job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
 
-    let mut batch: Vec<&Source> = Vec::new();
+    let mut batch: Vec<(&Source, Option<Vec<u8>>)> = Vec::new();
     let mut batch_bytes = 0;
     for source in &sources {
         check_interrupt()?;
-        if source.size() > WHOLE_FILE_BYTES {
-            job.whole_files(&std::mem::take(&mut batch))?;
+        if matches!(source, Source::Stream { .. }) || source.size() > WHOLE_FILE_BYTES as u64 {
+            job.whole_files(std::mem::take(&mut batch))?;
             batch_bytes = 0;
-            job.streamed_file(source)?;
+            job.large(source)?;
             continue;
         }
-        batch.push(source);
+        batch.push((source, None));
         batch_bytes += source.size();
         if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-            job.whole_files(&std::mem::take(&mut batch))?;
+            job.whole_files(std::mem::take(&mut batch))?;
             batch_bytes = 0;
         }
     }
-    job.whole_files(&batch)?;
+    job.whole_files(batch)?;
     check_interrupt()?;
     if job.summary.is_empty() {
         // Every input was skipped: an empty result is not a success.
@@ -271,8 +280,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     job.out.finish()?;
     job.progress.finish_and_clear();
     if let Some(file) = file {
-        let path = file.path().to_path_buf();
-        file.commit().with_context(|| format!("{}", path.display()))?;
+        file.commit()?;
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);
@@ -293,27 +301,30 @@ impl Job<'_> {
         self.progress.suspend(|| eprintln!("paratopic: {message}"));
     }
 
-    /// Small files, each read whole, in parallel.
-    fn whole_files(&mut self, sources: &[&Source]) -> Result<()> {
-        if sources.is_empty() {
+    /// Small files (or streams already read to their end), each read whole, in parallel.
+    fn whole_files(&mut self, units: Vec<(&Source, Option<Vec<u8>>)>) -> Result<()> {
+        if units.is_empty() {
             return Ok(());
         }
         let ctx = self.ctx;
-        let parsed: Vec<Result<Parsed>> = sources.par_iter().map(|s| ctx.parse_whole(s)).collect();
-        let mut units = Vec::with_capacity(sources.len());
-        for (source, parsed) in sources.iter().zip(parsed) {
+        let sizes: Vec<u64> =
+            units.iter().map(|(s, bytes)| bytes.as_ref().map_or(s.size(), |b| b.len() as u64)).collect();
+        let parsed: Vec<(&Source, Result<Parsed>)> =
+            units.into_par_iter().map(|(s, bytes)| (s, ctx.parse_whole(s, bytes))).collect();
+        let mut fixed = Vec::with_capacity(parsed.len());
+        for (source, parsed) in parsed {
             let items = self.fix(source, parsed?, &mut Carry::default())?;
-            units.push((*source, items));
+            fixed.push((source, items));
         }
-        let scored: Vec<Result<Scored>> = units.par_iter().map(|(s, items)| ctx.score(s.id(), items)).collect();
-        for ((source, items), scored) in units.iter().zip(scored) {
+        let scored: Vec<Result<Scored>> = fixed.par_iter().map(|(s, items)| ctx.score(s.id(), items)).collect();
+        for (((source, items), scored), size) in fixed.iter().zip(scored).zip(sizes) {
             let scored = scored?;
             if items.is_some() {
                 self.emit(scored.bytes)?;
                 self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
-            self.file_done(source);
+            self.file_done(size);
         }
         Ok(())
     }
@@ -340,9 +351,9 @@ impl Job<'_> {
         ));
     }
 
-    fn file_done(&mut self, source: &Source) {
+    fn file_done(&mut self, bytes: u64) {
         self.files_done += 1;
-        self.progress.inc(source.size());
+        self.progress.inc(bytes);
         self.progress.set_message(format!("{}/{} files", self.files_done, self.files_total));
     }
 
@@ -390,7 +401,7 @@ impl Job<'_> {
                     let checked = match line {
                         Ok(r) => {
                             let n = carry.jsonl_lines + r.line;
-                            match carry.ids.insert(r.id.clone(), n) {
+                            match carry.ids.insert(id_hash(&r.id), n) {
                                 Some(first) => {
                                     Err(format!("{name}:{n}: duplicate id {:?} (first on line {first})", r.id))
                                 }
@@ -426,102 +437,105 @@ impl Job<'_> {
         }
     }
 
-    /// A large file in pieces: read in order, cut where no paragraph spans the cut, parsed
-    /// and scored in parallel, written in order.
-    fn streamed_file(&mut self, source: &Source) -> Result<()> {
-        // Standard input has no size and is read whole; so are legacy encodings, which are
-        // detected over the whole text.
-        let Some(path) = source.path() else { return self.whole_files(&[source]) };
-        if !self.ctx.opts.jsonl_input && (format_of(path)? != DocFormat::Text || !is_utf8_file(path)?) {
-            return self.whole_files(&[source]);
+    /// A large file or a stream. UTF-8 text and JSONL are read in pieces: cut where no
+    /// paragraph spans the cut, parsed and scored in parallel, written in order, so that memory
+    /// holds a few pieces whatever the length. Other formats and legacy encodings are read
+    /// whole (a PDF or a Word file is parsed as a whole; a legacy encoding is detected over
+    /// the whole text).
+    fn large(&mut self, source: &Source) -> Result<()> {
+        let jsonl = self.ctx.opts.jsonl_input;
+        let name = source.path_or_dash();
+        let (reader, head): (Box<dyn Read + Send>, Vec<u8>) = match source {
+            Source::File { path, .. } => {
+                let whole = !jsonl
+                    && (format_of(path)? != DocFormat::Text
+                        || !stream::is_utf8(source.open()?).with_context(|| source.name())?);
+                if whole {
+                    return self.whole_files(vec![(source, None)]);
+                }
+                (source.open()?, Vec::new())
+            }
+            Source::Stream { .. } => {
+                let mut reader = source.open()?;
+                let mut head = Vec::new();
+                // The first bytes tell binary input (`/dev/zero`) before any more is read.
+                let mut ended = stream::read_head(&mut reader, &mut head, 8192).with_context(|| source.name())?;
+                if let Some(kind) = paratopic_ingest::decode::binary_signature(&head) {
+                    bail!(IngestError::Binary { path: name, kind });
+                }
+                if !ended {
+                    ended =
+                        stream::read_head(&mut reader, &mut head, WHOLE_FILE_BYTES).with_context(|| source.name())?;
+                }
+                let streamable = jsonl
+                    || stream::inspect_head(&head) == Head::Utf8 && DocFormat::detect(&name, &head) == DocFormat::Text;
+                if !ended && !streamable {
+                    if self.ctx.opts.verbose {
+                        self.note(format!("{}: not UTF-8 text, read whole", source.name()));
+                    }
+                    reader.read_to_end(&mut head).with_context(|| source.name())?;
+                    ended = true;
+                }
+                if ended {
+                    return self.whole_files(vec![(source, Some(head))]);
+                }
+                (reader, head)
+            }
+        };
+        let layout = jsonl.then_some(Layout::LinePerParagraph);
+        let mut pieces = Pieces::new(reader, head, layout);
+        if jsonl {
+            pieces = pieces.count_lines();
         }
-        let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;
-        let mut pending: Vec<u8> = Vec::with_capacity(2 * PIECE_BYTES);
-        let mut offset = 0usize;
-        let mut at_eof = false;
-        let mut layout = None;
+        self.pieces(source, pieces)
+    }
+
+    fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
         let mut carry = Carry::default();
-        let mut lines_before = 0;
-        let pieces_per_round = 2 * rayon::current_num_threads();
+        let per_round = 2 * rayon::current_num_threads();
         let mut summary = vec![0; self.ctx.model.labels().len() + 2];
         let mut unread = Unread::new();
         if self.ctx.opts.verbose && !self.ctx.opts.jsonl_input {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
         }
-        while !(at_eof && pending.is_empty()) {
+        let name = source.path_or_dash();
+        loop {
             check_interrupt()?;
-            // Read the next round of pieces.
-            // (file offset, number of its first line, bytes): validated by the workers.
-            let mut pieces: Vec<(usize, usize, Vec<u8>)> = Vec::with_capacity(pieces_per_round);
-            while pieces.len() < pieces_per_round && !(at_eof && pending.is_empty()) {
-                if !at_eof && pending.len() < PIECE_BYTES {
-                    let want = (PIECE_BYTES - pending.len()) as u64;
-                    let n = (&mut file)
-                        .take(want)
-                        .read_to_end(&mut pending)
-                        .with_context(|| format!("{}", path.display()))?;
-                    at_eof = n == 0;
-                    if !at_eof {
-                        continue;
-                    }
+            let mut round = Vec::with_capacity(per_round);
+            while round.len() < per_round {
+                match pieces.next_piece().with_context(|| source.name())? {
+                    Some(piece) => round.push(piece),
+                    None => break,
                 }
-                let start = if offset == 0 && pending.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-                let layout = *layout.get_or_insert_with(|| {
-                    if self.ctx.opts.jsonl_input {
-                        Layout::LinePerParagraph
-                    } else {
-                        Layout::detect(&String::from_utf8_lossy(&pending[start..]))
-                    }
-                });
-                let cut = if at_eof { pending.len() } else { start + safe_cut(&pending[start..], layout) };
-                let rest = pending.split_off(cut);
-                let mut piece = std::mem::replace(&mut pending, rest);
-                let len = piece.len();
-                piece.drain(..start);
-                let first_line = lines_before + 1;
-                if self.ctx.opts.jsonl_input {
-                    // Only JSONL messages and ids need line numbers.
-                    lines_before += piece.iter().filter(|&&b| b == b'\n').count();
-                }
-                pieces.push((offset + start, first_line, piece));
-                offset += len;
             }
-            let layout = layout.unwrap_or(Layout::LinePerParagraph);
-            let name = source.name();
+            if round.is_empty() {
+                break;
+            }
+            let layout = pieces.layout().unwrap_or(Layout::LinePerParagraph);
             let ctx = self.ctx;
-            let piece_lens: Vec<(usize, usize)> =
-                pieces.iter().map(|(_, first, bytes)| (*first, bytes.len())).collect();
-            let parsed: Vec<Result<Parsed>> = pieces
+            let lens: Vec<(usize, usize)> = round.iter().map(|p| (p.first_line, p.bytes.len())).collect();
+            let parsed: Vec<Result<Parsed>> = round
                 .into_par_iter()
-                .map(|(base, first_line, bytes)| -> Result<Parsed> {
-                    let text = String::from_utf8(bytes).map_err(|e| {
-                        anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", base + e.utf8_error().valid_up_to())
+                .map(|piece| -> Result<Parsed> {
+                    if !ctx.opts.jsonl_input {
+                        let paragraphs = stream::segment_piece(source.id(), &name, piece, layout)?;
+                        return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
+                    }
+                    let offset = piece.offset;
+                    let text = String::from_utf8(piece.bytes).map_err(|e| IngestError::NotUtf8 {
+                        path: name.clone(),
+                        offset: offset + e.utf8_error().valid_up_to(),
                     })?;
-                    if ctx.opts.jsonl_input {
-                        let mut lines = parse_jsonl(&name, text.as_bytes(), first_line)?;
-                        for r in lines.iter_mut().flatten() {
-                            r.start += base;
-                            r.end += base;
-                        }
-                        return Ok(Parsed::Jsonl(lines));
+                    let mut lines = parse_jsonl(&source.name(), text.as_bytes(), piece.first_line)?;
+                    for r in lines.iter_mut().flatten() {
+                        r.start += offset;
+                        r.end += offset;
                     }
-                    // A piece is UTF-8 text as it stands in the file (the BOM was cut off above).
-                    let doc = Document {
-                        id: source.id().to_owned(),
-                        source_len: text.len(),
-                        text,
-                        encoding: paratopic_ingest::Encoding::Utf8 { bom: false },
-                    };
-                    let mut paragraphs = segment_with(&doc, layout);
-                    for p in &mut paragraphs {
-                        p.start += base;
-                        p.end += base;
-                    }
-                    Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() })
+                    Ok(Parsed::Jsonl(lines))
                 })
                 .collect();
             let mut units = Vec::with_capacity(parsed.len());
-            for ((first_line, len), parsed) in piece_lens.into_iter().zip(parsed) {
+            for ((first_line, len), parsed) in lens.into_iter().zip(parsed) {
                 carry.jsonl_lines = first_line - 1;
                 let items = self.fix(source, parsed?, &mut carry)?;
                 units.push((items, len));
@@ -547,8 +561,9 @@ impl Job<'_> {
 }
 
 impl Ctx<'_> {
-    fn parse_whole(&self, source: &Source) -> Result<Parsed> {
-        let bytes = match source.read_bytes() {
+    /// Parses a whole source: its `bytes` when already read, else read from the file.
+    fn parse_whole(&self, source: &Source, bytes: Option<Vec<u8>>) -> Result<Parsed> {
+        let bytes = match bytes.map_or_else(|| source.read_bytes(), Ok) {
             Ok(bytes) => bytes,
             Err(e) => return skip_or_fail(source, e),
         };
@@ -658,63 +673,13 @@ fn format_of(path: &std::path::Path) -> Result<DocFormat> {
     Ok(DocFormat::detect(path, &head))
 }
 
-/// Whether a file is UTF-8 throughout (read once, in blocks, from the page cache).
-fn is_utf8_file(path: &std::path::Path) -> Result<bool> {
-    let mut file = File::open(path).with_context(|| format!("{}", path.display()))?;
-    let mut buf = vec![0u8; PIECE_BYTES];
-    let mut carried = 0;
-    let mut first = true;
-    loop {
-        let n = file.read(&mut buf[carried..]).with_context(|| format!("{}", path.display()))?;
-        let end = carried + n;
-        if first && (buf[..end].starts_with(b"\xff\xfe") || buf[..end].starts_with(b"\xfe\xff")) {
-            return Ok(false);
-        }
-        first = false;
-        match std::str::from_utf8(&buf[..end]) {
-            Ok(_) => carried = 0,
-            Err(e) if e.error_len().is_none() && n > 0 => {
-                // A character cut at the block end: keep its bytes for the next block.
-                let valid = e.valid_up_to();
-                buf.copy_within(valid..end, 0);
-                carried = end - valid;
-            }
-            Err(_) => return Ok(false),
-        }
-        if n == 0 {
-            return Ok(carried == 0);
-        }
-    }
-}
-
-/// Where a piece of a streamed file may end: after the last line break before which no
-/// paragraph can continue (a blank line for wrapped prose, a line before an indented one for
-/// PDF text, any line for one paragraph per line), else after the last line break, else
-/// after the last space (a runaway line), else anywhere on a character boundary.
-fn safe_cut(bytes: &[u8], layout: Layout) -> usize {
-    let search = &bytes[..bytes.len().min(PIECE_BYTES)];
-    let after_last = |pred: &dyn Fn(usize) -> bool| (1..search.len()).rev().find(|&i| pred(i)).map(|i| i + 1);
-    let newline = |i: usize| search[i] == b'\n';
-    let structural = match layout {
-        Layout::LinePerParagraph => None,
-        Layout::Wrapped => after_last(&|i| {
-            newline(i)
-                && i >= 1
-                && (search[i - 1] == b'\n' || search[i - 1] == b'\r' && i >= 2 && search[i - 2] == b'\n')
-        }),
-        Layout::Indented => after_last(&|i| {
-            newline(i)
-                && search.get(i + 1) == Some(&b' ')
-                && search.get(i + 2..i + 5).is_some_and(|s| s.iter().any(|&b| b != b' '))
-        }),
-    };
-    structural.or_else(|| after_last(&newline)).or_else(|| after_last(&|i| search[i] == b' ')).unwrap_or_else(|| {
-        let mut cut = search.len();
-        while cut > 0 && (bytes[cut] & 0xc0) == 0x80 {
-            cut -= 1;
-        }
-        cut.max(1)
-    })
+/// The hash under which a JSONL id is remembered.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: well mixed, and the same in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A failure that skips the source when a folder walk found it, and stops the job when the

@@ -10,25 +10,26 @@ use serde::Deserialize;
 /// One input to classify.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A file, with its document id (path relative to the input root); `in_folder` when a
-    /// folder walk found it (then a file that cannot be read is skipped, not fatal).
+    /// A regular file, with its document id (path relative to the input root); `in_folder`
+    /// when a folder walk found it (then a file that cannot be read is skipped, not fatal).
     File { id: String, path: PathBuf, size: u64, in_folder: bool },
-    /// Standard input.
-    Stdin,
+    /// A stream of unknown length, read once and in order: standard input (no path), or a
+    /// named pipe or device named on the command line.
+    Stream { id: String, path: Option<PathBuf> },
 }
 
 impl Source {
     pub fn id(&self) -> &str {
         match self {
-            Source::File { id, .. } => id,
-            Source::Stdin => "-",
+            Source::File { id, .. } | Source::Stream { id, .. } => id,
         }
     }
 
+    /// The size in bytes; 0 for a stream, whose size is unknown.
     pub fn size(&self) -> u64 {
         match self {
             Source::File { size, .. } => *size,
-            Source::Stdin => 0,
+            Source::Stream { .. } => 0,
         }
     }
 
@@ -44,26 +45,34 @@ impl Source {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Source::File { path, .. } => Some(path),
-            Source::Stdin => None,
+            Source::Stream { path, .. } => path.as_deref(),
         }
     }
 
-    pub fn read_bytes(&self) -> Result<Vec<u8>> {
-        match self {
-            Source::File { path, .. } => std::fs::read(path).with_context(|| format!("{}", path.display())),
-            Source::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).context("standard input")?;
-                Ok(bytes)
-            }
+    /// The path, or `-` for standard input.
+    pub fn path_or_dash(&self) -> PathBuf {
+        self.path().map_or_else(|| PathBuf::from("-"), Path::to_path_buf)
+    }
+
+    /// Opens the source for reading.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
+        match self.path() {
+            Some(path) => Ok(Box::new(std::fs::File::open(path).with_context(|| format!("{}", path.display()))?)),
+            None => Ok(Box::new(std::io::stdin())),
         }
+    }
+
+    /// Reads the whole source.
+    pub fn read_bytes(&self) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(self.size() as usize);
+        self.open()?.read_to_end(&mut bytes).with_context(|| self.name())?;
+        Ok(bytes)
     }
 
     /// Reads the bytes of this source as a document of the format its name or its first
     /// bytes show.
     pub fn read(&self, bytes: Vec<u8>) -> Result<Extracted, paratopic_ingest::IngestError> {
-        let path = self.path().map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
-        paratopic_ingest::read_document(self.id(), bytes, &path)
+        paratopic_ingest::read_document(self.id(), bytes, &self.path_or_dash())
     }
 }
 
@@ -101,7 +110,8 @@ impl SkipReason {
 /// Expands the command-line paths into sources: files as given, folders walked recursively in
 /// sorted order (hidden files and folders and what `.gitignore` files exclude are left out, as
 /// ripgrep does; symbolic links are taken only when they point to a file inside the folder that
-/// the walk has not taken yet), `-` for stdin. `skip` hears of each file passed over.
+/// the walk has not taken yet), `-` for stdin; a named pipe or device named directly is a
+/// stream. `skip` hears of each file passed over.
 pub fn collect(
     paths: &[PathBuf],
     extensions: &[&str],
@@ -110,7 +120,7 @@ pub fn collect(
     let mut sources = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            sources.push(Source::Stdin);
+            sources.push(Source::Stream { id: "-".to_owned(), path: None });
             continue;
         }
         let meta = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
@@ -118,7 +128,11 @@ pub fn collect(
             walk(path, extensions, &mut sources, skip)?;
         } else {
             let id = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            sources.push(Source::File { id, path: path.clone(), size: meta.len(), in_folder: false });
+            if meta.is_file() {
+                sources.push(Source::File { id, path: path.clone(), size: meta.len(), in_folder: false });
+            } else {
+                sources.push(Source::Stream { id, path: Some(path.clone()) });
+            }
         }
     }
     Ok(sources)

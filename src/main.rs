@@ -1,6 +1,7 @@
 //! The `paratopic` command line: label the paragraphs of policy documents by topic.
 
 mod classify;
+mod destination;
 mod eval;
 mod input;
 mod output;

@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{most_uncertain, Model, StagedFile};
+use paratopic_classifier::{most_uncertain, Model};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::destination::Destination;
 use crate::input::{self, SkipReason, Source};
 
 pub struct SuggestOptions<'a> {
@@ -83,10 +84,9 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
     }
     match opts.output {
         Some(path) => {
-            let file = StagedFile::create(path)
-                .with_context(|| format!("{}: cannot create the output file", path.display()))?;
-            file.file().write_all(&out).with_context(|| format!("{}", path.display()))?;
-            file.commit().with_context(|| format!("{}", path.display()))?;
+            let file = Destination::create(path)?;
+            file.writer()?.write_all(&out).with_context(|| format!("{}", path.display()))?;
+            file.commit()?;
         }
         None => std::io::stdout().lock().write_all(&out)?,
     }

@@ -17,6 +17,7 @@ pub struct StagedFile {
 impl StagedFile {
     /// Starts a file that will replace `path`.
     pub fn create(path: &Path) -> io::Result<Self> {
+        let path = &resolve_links(path)?;
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -52,6 +53,26 @@ impl StagedFile {
     }
 }
 
+/// The path a chain of symbolic links ends at (a path that does not exist yet, or one that is
+/// not a link, is its own end). Relative link targets are taken from the link's folder.
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many hops as Linux follows before it reports a loop.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other(format!("{}: too many levels of symbolic links", path.display())))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -75,5 +96,32 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         #[cfg(unix)]
         assert_eq!(std::os::unix::fs::PermissionsExt::mode(&path.metadata().unwrap().permissions()) & 0o777, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let target = dir.path().join("data/out.txt");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("data/out.txt", &link).unwrap();
+        let staged = StagedFile::create(&link).unwrap();
+        staged.file().write_all(b"new").unwrap();
+        staged.commit().unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        // A dangling link gets its target created.
+        std::fs::remove_file(&target).unwrap();
+        let staged = StagedFile::create(&link).unwrap();
+        staged.file().write_all(b"again").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "again");
+        // A loop is an error, not a hang.
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(StagedFile::create(&a).unwrap_err().to_string().contains("too many levels"));
     }
 }

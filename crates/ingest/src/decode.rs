@@ -53,10 +53,23 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x7fELF", "an executable"),
 ];
 
+/// What a file's first bytes show it to be when it is not text (UTF-16 with a byte order mark
+/// can hold NUL bytes and is text): the signature of a binary format, or NUL bytes among the
+/// first 8 KiB.
+pub fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(kind);
+    }
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    bytes[..bytes.len().min(8192)].contains(&0).then_some("NUL bytes")
+}
+
 /// Decodes a file's bytes. UTF-8 (the common case) becomes the text without a copy.
 pub fn decode(bytes: impl Into<Vec<u8>>) -> Result<(String, Encoding), Undecodable> {
     let mut bytes = bytes.into();
-    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+    if let Some(kind) = binary_signature(&bytes) {
         return Err(Undecodable::Binary(kind));
     }
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
@@ -70,10 +83,6 @@ pub fn decode(bytes: impl Into<Vec<u8>>) -> Result<(String, Encoding), Undecodab
         // UTF-16: malformed sequences become U+FFFD, one code unit each, so offsets still map.
         let (text, _) = encoding.decode_without_bom_handling(body);
         return Ok((text.into_owned(), Encoding::Utf16 { big_endian: encoding == encoding_rs::UTF_16BE }));
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err(Undecodable::Binary("NUL bytes"));
     }
     let bytes = match String::from_utf8(bytes) {
         Ok(text) => return Ok((text, Encoding::Utf8 { bom: false })),

@@ -50,4 +50,13 @@ pub enum IngestError {
         /// The file.
         path: PathBuf,
     },
+    /// A text stream read in pieces that is not UTF-8 after all (streams are decoded as
+    /// UTF-8 when their first bytes are).
+    #[error("{path}: not valid UTF-8 at byte {offset}")]
+    NotUtf8 {
+        /// The file, or `-` for standard input.
+        path: PathBuf,
+        /// The offset of the first invalid byte.
+        offset: usize,
+    },
 }

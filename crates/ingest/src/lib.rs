@@ -26,6 +26,7 @@ mod error;
 mod formats;
 mod language;
 mod segment;
+pub mod stream;
 mod tokenize;
 
 pub use clean::{clean_text, join_lines};

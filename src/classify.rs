@@ -43,6 +43,8 @@ pub struct ClassifyOptions {
     pub explain: usize,
     pub min_confidence: Option<f64>,
     pub any_language: bool,
+    /// Also write an HTML report of the run here.
+    pub report: Option<PathBuf>,
 }
 
 /// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
@@ -107,6 +109,8 @@ struct Scored {
     bytes: Vec<u8>,
     counts: Vec<usize>,
     unread: Unread,
+    /// What the report needs of each record (only with `--report`).
+    rows: Vec<crate::report::Row>,
 }
 
 /// Paragraphs per language the model does not read.
@@ -182,6 +186,7 @@ struct Job<'a> {
     header: Option<Vec<u8>>,
     files_done: usize,
     files_total: usize,
+    report: Option<crate::report::Builder>,
 }
 
 pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
@@ -241,6 +246,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         header: None,
         files_done: 0,
         files_total: sources.len(),
+        report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), true)),
     };
     job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
 
@@ -273,6 +279,9 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(file) = file {
         let path = file.path().to_path_buf();
         file.commit().with_context(|| format!("{}", path.display()))?;
+    }
+    if let (Some(path), Some(report)) = (&opts.report, job.report.take()) {
+        crate::report::write(path, &report.finish(&crate::report::Settings::of_classify(model, &inputs)))?;
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);
@@ -309,7 +318,7 @@ impl Job<'_> {
         for ((source, items), scored) in units.iter().zip(scored) {
             let scored = scored?;
             if items.is_some() {
-                self.emit(scored.bytes)?;
+                self.emit(scored.bytes, scored.rows)?;
                 self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
@@ -318,8 +327,12 @@ impl Job<'_> {
         Ok(())
     }
 
-    /// Queues records for the writer, after the header on the first call.
-    fn emit(&mut self, bytes: Vec<u8>) -> Result<()> {
+    /// Queues records for the writer, after the header on the first call; the report takes
+    /// their rows.
+    fn emit(&mut self, bytes: Vec<u8>, rows: Vec<crate::report::Row>) -> Result<()> {
+        if let Some(report) = &mut self.report {
+            rows.into_iter().for_each(|row| report.add(row));
+        }
         if let Some(header) = self.header.take() {
             self.out.write(header)?;
         }
@@ -530,7 +543,7 @@ impl Job<'_> {
                 units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
-                self.emit(scored.bytes)?;
+                self.emit(scored.bytes, scored.rows)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 for (code, n) in scored.unread {
                     *unread.entry(code).or_default() += n;
@@ -572,7 +585,7 @@ impl Ctx<'_> {
         let labels = self.model.labels();
         let mut counts = vec![0; labels.len() + 2];
         let mut unread = Unread::new();
-        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread }) };
+        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread, rows: Vec::new() }) };
         let other = labels.iter().position(|l| l == "other");
         let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
         let languages = identify_in_context(&texts);
@@ -642,6 +655,7 @@ impl Ctx<'_> {
             bytes: output::serialize(self.opts.format, labels, self.opts.explain > 0, &records)?,
             counts,
             unread,
+            rows: if self.opts.report.is_some() { records.iter().map(crate::report::Row::from_record).collect() } else { Vec::new() },
         })
     }
 }

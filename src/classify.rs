@@ -43,8 +43,8 @@ pub struct ClassifyOptions {
     pub explain: usize,
     pub min_confidence: Option<f64>,
     pub any_language: bool,
-    /// Also write an HTML report of the run here.
-    pub report: Option<PathBuf>,
+    /// Also write an HTML report of the run.
+    pub report: Option<crate::report::RunReport>,
 }
 
 /// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
@@ -280,8 +280,8 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         let path = file.path().to_path_buf();
         file.commit().with_context(|| format!("{}", path.display()))?;
     }
-    if let (Some(path), Some(report)) = (&opts.report, job.report.take()) {
-        crate::report::write(path, &report.finish(&crate::report::Settings::of_classify(model, &inputs)))?;
+    if let (Some(report), Some(builder)) = (&opts.report, job.report.take()) {
+        report.write(model, &inputs, builder)?;
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);

@@ -129,6 +129,7 @@ fn write_report(
     let settings = crate::report::Settings {
         source: format!("paratopic eval --data {name}"),
         model: None,
+        model_name: "a model trained per fold".to_owned(),
         evaluation_title: format!("cross-validation ({how}), each example predicted by the model trained without its fold"),
     };
     crate::report::write(path, &builder.finish(&settings))

@@ -469,7 +469,7 @@ fn run(cli: Cli) -> Result<()> {
                     explain: args.explain,
                     min_confidence: args.min_confidence,
                     any_language: args.any_language,
-                    report: args.report,
+                    report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),
                 },
             )
         }
@@ -506,7 +506,15 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Report(args) => {
             let model = load_model(args.model.as_ref())?;
-            report::run(&model, &report::ReportOptions { input: &args.input, output: &args.output, gold: &args.gold })
+            report::run(
+                &model,
+                &report::ReportOptions {
+                    input: &args.input,
+                    output: &args.output,
+                    gold: &args.gold,
+                    model: args.model.as_deref(),
+                },
+            )
         }
         Command::Explain(args) => {
             let model = load_model(args.model.as_ref())?;

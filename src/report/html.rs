@@ -67,11 +67,16 @@ svg.bar{display:inline-block;vertical-align:middle}
 .hists{display:flex;flex-wrap:wrap;gap:14px 26px}
 .hists figure{margin:0}
 .hists figcaption{font-size:13px;margin-bottom:2px}
-table.least td.text{max-width:520px;font-size:13px}
-table.least td.sec{max-width:160px;font-size:12px;color:#555}
+table.least td{font-size:13px}
+table.least td.text{max-width:560px}
+table.least td.sec{max-width:180px;font-size:12px;color:#555}
+table.least td.lab{white-space:nowrap}
 table.terms td{font-size:13px;white-space:nowrap}
 table.heat td.n{min-width:54px;text-align:center}
 table.heat td.diag{outline:2px solid #222;outline-offset:-2px}
+table.heat td.miss{font-weight:700}
+nav{font-size:13px;margin:4px 0}
+nav a{color:#2a5d9f}
 #tip{position:fixed;left:0;top:0;max-width:440px;background:#fff;border:1px solid #888;border-radius:3px;box-shadow:0 2px 8px rgba(0,0,0,.25);padding:6px 9px;font-size:12px;line-height:1.4;white-space:pre-line;pointer-events:none;z-index:10}
 "#;
 
@@ -108,15 +113,16 @@ pub fn render(r: &Report) -> String {
     );
     header(&mut page, r);
     mix(&mut page, r);
+    // With gold labels, how good the labels are is the first question.
+    if r.evaluation.is_some() {
+        evaluation(&mut page, r);
+    }
     if !r.strips.is_empty() {
         strips(&mut page, r);
     }
     histograms(&mut page, r);
     least(&mut page, r);
     terms(&mut page, r);
-    if r.evaluation.is_some() {
-        evaluation(&mut page, r);
-    }
     let _ = write!(page, "<div id=\"tip\" hidden></div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
     page
 }
@@ -133,13 +139,25 @@ fn header(page: &mut String, r: &Report) {
     let content: usize = r.docs.iter().map(|d| d.content()).sum();
     let _ = write!(
         page,
-        "<header>\n<h1>Topic report</h1>\n<p class=\"meta\">{} · {} ({} content: body text and list items) in {}</p>\n",
+        "<header>\n<h1>Topic report</h1>\n<p class=\"meta\">{} · {} ({} content: body text and list items) in {} · labels from {}</p>\n",
         esc(&r.source),
         plural(r.records, "paragraph", "paragraphs"),
         content,
         plural(r.docs.len(), "document", "documents"),
+        esc(&r.model_name),
     );
-    page.push_str("<div class=\"legend\" id=\"legend\">");
+    page.push_str("<nav>");
+    let mut parts = vec![("mix", "topic mix")];
+    if r.evaluation.is_some() {
+        parts.push(("evaluation", "evaluation"));
+    }
+    if !r.strips.is_empty() {
+        parts.push(("strips", "documents"));
+    }
+    parts.extend([("confidence", "confidence"), ("review", "to review"), ("terms", "terms")]);
+    let links: Vec<String> = parts.iter().map(|(id, name)| format!("<a href=\"#{id}\">{name}</a>")).collect();
+    page.push_str(&links.join(" · "));
+    page.push_str("</nav>\n<div class=\"legend\" id=\"legend\">");
     for (i, l) in r.labels.iter().enumerate() {
         let _ = write!(page, "<span data-label=\"{}\">{}{}</span>", esc(l), swatch(Some(i)), esc(l));
     }
@@ -197,7 +215,7 @@ fn mix(page: &mut String, r: &Report) {
     }
     let _ = write!(
         page,
-        "<th class=\"n\">{}{NO_TOPIC}</th><th class=\"n\">content</th><th class=\"n\">headings etc.</th></tr></thead>\n<tbody>\n",
+        "<th class=\"n\">{}{NO_TOPIC}</th><th class=\"n\">content</th><th class=\"n\" data-tip=\"headings, references and footnotes\">headings etc.</th></tr></thead>\n<tbody>\n",
         swatch(None)
     );
     let sum = |docs: &[super::DocCounts]| {
@@ -235,11 +253,12 @@ fn mix(page: &mut String, r: &Report) {
     page.push_str("</section>\n");
 }
 
+/// A strip cell for the key (the geometry of `svg::strip`).
 fn key_cell(label: Option<usize>, opacity: f64, heading: bool, short: bool) -> String {
-    let (y, h) = if short { (18, 8) } else { (8, 18) };
-    let mark = if heading { r#"<path class="hd" d="M0 0h5l-2.5 6z"/>"# } else { "" };
+    let (y, h) = if short { (20, 10) } else { (8, 22) };
+    let mark = if heading { r#"<path class="hd" d="M0 0h6l-3 6z"/>"# } else { "" };
     format!(
-        r#"<svg width="5" height="26" viewBox="0 0 5 26" style="display:inline-block">{mark}<rect y="{y}" width="5" height="{h}" class="{}" fill-opacity="{opacity:.2}"/></svg>"#,
+        r#"<svg width="6" height="30" viewBox="0 0 6 30" style="display:inline-block">{mark}<rect y="{y}" width="6" height="{h}" class="{}" fill-opacity="{opacity:.2}"/></svg>"#,
         class(label)
     )
 }
@@ -344,7 +363,7 @@ fn least(page: &mut String, r: &Report) {
         };
         let _ = write!(
             page,
-            "<tr><td class=\"n\">{}</td><td class=\"n conf\">{:.3}</td><td data-label=\"{}\">{}{}</td><td>{second}</td>\
+            "<tr><td class=\"n\">{}</td><td class=\"n conf\">{:.3}</td><td class=\"lab\" data-label=\"{}\">{}{}</td><td class=\"lab\">{second}</td>\
              <td class=\"doc\">{} <small>¶{}</small></td><td class=\"sec\">{}</td><td class=\"text\">{}</td></tr>\n",
             i + 1,
             l.confidence,
@@ -353,7 +372,7 @@ fn least(page: &mut String, r: &Report) {
             esc(&l.label),
             esc(&l.doc),
             l.paragraph,
-            esc(l.section.as_deref().unwrap_or("")),
+            esc(&super::cut(l.section.as_deref().unwrap_or(""), 60)),
             esc(&l.text)
         );
     }
@@ -448,8 +467,10 @@ fn evaluation(page: &mut String, r: &Report) {
         let _ = write!(page, "<tr data-label=\"{}\"><th>{}</th>", esc(&c.labels()[g]), esc(&c.labels()[g]));
         for (p, &n) in row.iter().enumerate() {
             let part = if total == 0 { 0.0 } else { n as f64 / total as f64 };
+            // Any error stays visible: a faint shade at least, and its count in bold.
+            let part = if n > 0 { part.max(0.12) } else { 0.0 };
             let ink = if part > 0.55 { "#fff" } else { "#222" };
-            let diag = if g == p { " diag" } else { "" };
+            let diag = if g == p { " diag" } else if n > 0 { " miss" } else { "" };
             let _ = write!(
                 page,
                 "<td class=\"n{diag}\" style=\"background:rgba(68,119,170,{part:.2});color:{ink}\" data-tip=\"{}\">{n}</td>",

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use paratopic_classifier::metrics::Confusion;
 use paratopic_classifier::{Model, StagedFile};
+
+use crate::output::round;
 use serde::Deserialize;
 
 pub use gold::Gold;
@@ -104,12 +106,13 @@ impl Row {
             section: r.section.map(|s| cut(s, TABLE_CHARS)),
             text: cut(r.text, TABLE_CHARS),
             label: r.label.map(str::to_owned),
-            confidence: r.confidence,
+            // Rounded as the records are, so that the page is the one `report` makes of them.
+            confidence: r.confidence.map(round),
             decision: r.decision.as_str().to_owned(),
             scores: r
                 .scores
                 .as_ref()
-                .map(|s| s.labels.iter().cloned().zip(s.values.iter().copied()).collect())
+                .map(|s| s.labels.iter().cloned().zip(s.values.iter().map(|&v| round(v))).collect())
                 .unwrap_or_default(),
         }
     }
@@ -161,7 +164,7 @@ impl RecordLine {
 /// The first `n` characters of `s` (with `…` when cut).
 fn cut(s: &str, n: usize) -> String {
     match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
         None => s.to_owned(),
     }
 }
@@ -172,19 +175,30 @@ pub struct Settings<'a> {
     pub source: String,
     /// The model whose label order and indicative terms the page uses.
     pub model: Option<&'a Model>,
+    /// What the page calls that model ("the built-in model", its file).
+    pub model_name: String,
     /// A note on the evaluation section (how the predictions were made).
     pub evaluation_title: String,
 }
 
-impl<'a> Settings<'a> {
-    /// The page of `classify INPUTS --report FILE`.
-    pub fn of_classify(model: &'a Model, inputs: &[PathBuf]) -> Self {
+/// `classify --report FILE`: the page of the run, built as the records are produced.
+pub struct RunReport {
+    pub path: PathBuf,
+    /// The model file (none: the built-in model).
+    pub model: Option<PathBuf>,
+}
+
+impl RunReport {
+    /// Writes the page of `classify INPUTS`.
+    pub fn write(&self, model: &Model, inputs: &[PathBuf], builder: Builder) -> Result<()> {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-        Settings {
+        let settings = Settings {
             source: format!("paratopic classify {}", names.join(" ")),
             model: Some(model),
+            model_name: model_name(self.model.as_deref()),
             evaluation_title: String::new(),
-        }
+        };
+        write(&self.path, &builder.finish(&settings))
     }
 }
 
@@ -459,6 +473,7 @@ impl Builder {
         });
         Report {
             source: settings.source.clone(),
+            model_name: settings.model_name.clone(),
             model_labels: self.model_labels,
             records: self.records,
             docs,
@@ -592,6 +607,7 @@ pub struct Evaluation {
 #[derive(Debug)]
 pub struct Report {
     pub source: String,
+    pub model_name: String,
     /// The model's labels, then labels only the records (or gold) have.
     pub labels: Vec<String>,
     pub model_labels: usize,
@@ -629,6 +645,8 @@ pub struct ReportOptions<'a> {
     pub input: &'a Path,
     pub output: &'a Path,
     pub gold: &'a [PathBuf],
+    /// The model file (none: the built-in model).
+    pub model: Option<&'a Path>,
 }
 
 /// `paratopic report`: reads the records (`-`: standard input), builds and writes the page.
@@ -656,9 +674,15 @@ pub fn run(model: &Model, opts: &ReportOptions<'_>) -> Result<()> {
     let settings = Settings {
         source: name.clone(),
         model: Some(model),
+        model_name: model_name(opts.model),
         evaluation_title: format!("against the gold labels of {gold_note}"),
     };
     write(opts.output, &builder.finish(&settings))
+}
+
+/// What the page calls a model: its file, or the built-in one.
+pub fn model_name(path: Option<&Path>) -> String {
+    path.map_or_else(|| "the built-in model".to_owned(), |p| format!("the model {}", p.display()))
 }
 
 /// Feeds every JSONL record line to the builder; an invalid line is an error naming it.
@@ -713,7 +737,7 @@ mod tests {
         b.add(row("d1", 1, Kind::Body, Some("b"), Some(0.6)));
         b.add(row("d2", 0, Kind::ListItem, Some("z"), Some(0.7)));
         b.add(row("d2", 1, Kind::Body, None, None));
-        let r = b.finish(&Settings { source: "t".into(), model: None, evaluation_title: String::new() });
+        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
         assert_eq!(r.labels, ["a", "b", "z"]);
         assert_eq!(r.docs[0].counts, [0, 1, 0]);
         assert_eq!((r.docs[0].other_kinds, r.docs[0].no_topic), (1, 0));
@@ -732,7 +756,7 @@ mod tests {
             b.add(row("d", i, Kind::Body, Some("a"), Some(c)));
             b.add(row("d", 1000 + i, Kind::Footnote, Some("a"), Some(0.0)));
         }
-        let r = b.finish(&Settings { source: "t".into(), model: None, evaluation_title: String::new() });
+        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
         let got: Vec<f64> = r.least.iter().map(|l| l.confidence).collect();
         let want: Vec<f64> = (0..LEAST_CONFIDENT).map(|i| i as f64 / 100.0).collect();
         assert_eq!(got, want);
@@ -746,7 +770,7 @@ mod tests {
             let label = if i < MAX_CELLS * 3 / 2 { "a" } else { "b" };
             b.add(row("d", i, if i % 50 == 0 { Kind::Heading } else { Kind::Body }, Some(label), Some(0.9)));
         }
-        let r = b.finish(&Settings { source: "t".into(), model: None, evaluation_title: String::new() });
+        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
         let s = &r.strips[0];
         assert_eq!(s.per_cell, 4);
         assert_eq!(s.cells.len(), (MAX_CELLS * 3 + 1).div_ceil(4));
@@ -761,7 +785,7 @@ mod tests {
         let mut b = Builder::new(&labels(), false);
         b.add_with_gold(row("d", 0, Kind::Body, Some("a"), Some(0.9)), Some("a"));
         b.add_with_gold(row("d", 1, Kind::Body, None, None), Some("b"));
-        let r = b.finish(&Settings { source: "t".into(), model: None, evaluation_title: String::new() });
+        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
         let e = r.evaluation.unwrap();
         assert_eq!(e.confusion.labels(), ["a", "b", NO_TOPIC]);
         assert_eq!(e.confusion.counts()[1][2], 1);

@@ -72,12 +72,12 @@ pub fn stacked_bar(segments: &[(Option<usize>, usize, String)], width: f64, heig
 }
 
 /// Width of one strip cell and the gap after it.
-const PITCH: f64 = 6.0;
-const CELL: f64 = 5.0;
+const PITCH: f64 = 7.0;
+const CELL: f64 = 6.0;
 /// Heights: the heading mark above, the cells, a short cell (no content paragraph).
 const MARK: f64 = 6.0;
-const TALL: f64 = 18.0;
-const SHORT: f64 = 8.0;
+const TALL: f64 = 22.0;
+const SHORT: f64 = 10.0;
 
 /// A document's strip: a cell per paragraph (or per bin) in document order, coloured by
 /// topic, pale when unsure, short for headings, references and footnotes, headings marked
@@ -91,7 +91,7 @@ pub fn strip(s: &Strip) -> String {
     for (i, c) in s.cells.iter().enumerate() {
         let x = i as f64 * PITCH;
         if c.heading {
-            let _ = write!(svg, r#"<path class="hd" d="M{x:.1} 0h{CELL:.0}l-2.5 {MARK:.0}z"/>"#);
+            let _ = write!(svg, r#"<path class="hd" d="M{x:.1} 0h{CELL:.0}l-{:.0} {MARK:.0}z"/>"#, CELL / 2.0);
         }
         let (y, h) = if c.minor { (MARK + 2.0 + TALL - SHORT, SHORT) } else { (MARK + 2.0, TALL) };
         let opacity = if c.label.is_some() { 0.25 + 0.75 * c.strength } else { 1.0 };
@@ -185,7 +185,8 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 3);
         assert_eq!(svg.matches(r#"class="hd""#).count(), 1);
         assert!(svg.contains(r#"class="cn""#) && svg.contains("t&lt;"));
-        assert!(svg.contains(r#"y="16" width="5" height="8""#), "the heading is short: {svg}");
+        assert!(svg.contains(r#"x="0.0" y="20" width="6" height="10""#), "the heading is short: {svg}");
+        assert!(svg.contains(r#"x="7.0" y="8" width="6" height="22""#), "body text is tall: {svg}");
     }
 
     #[test]

@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 use super::svg::{self, class};
 use super::{Report, LEAST_CONFIDENT, MAX_CELLS, MAX_STRIPS, NO_TOPIC};
 
+/// Above this many documents, the topic-mix rows and the strips scroll in a box of their own.
+const SCROLL_ROWS: usize = 30;
+
 /// Escapes text for HTML content and quoted attributes (line breaks kept as `&#10;`).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
@@ -57,8 +60,11 @@ tr.all td{font-weight:600;background:#f6f6f6}
 .key{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:12px;color:#444;margin:4px 0 12px}
 .key svg{vertical-align:middle;margin-right:4px}
 .strips{overflow-x:auto}
-.st{margin:0 0 10px}
-.st .name{font-size:13px}
+.scroll{max-height:520px;overflow-y:auto;border:1px solid #e4e4e4;padding:0 4px}
+.scroll.tall{max-height:760px}
+.scroll thead th{position:sticky;top:0;background:#fff;z-index:1}
+.st{margin:0 0 8px}
+.st .name{font-size:13px;overflow-wrap:anywhere}
 .st .name small{margin-left:8px}
 svg{display:block;overflow:visible}
 svg.bar{display:inline-block;vertical-align:middle}
@@ -209,6 +215,11 @@ fn mix(page: &mut String, r: &Report) {
         "<p class=\"note\">Content paragraphs (body text and list items) per topic, with their share; headings, references \
          and footnotes are counted apart. Hover a bar for its numbers.</p>\n",
     );
+    // Many documents scroll inside a box, so that the sections below stay near.
+    let boxed = r.docs.len() > SCROLL_ROWS;
+    if boxed {
+        page.push_str("<div class=\"scroll\">");
+    }
     page.push_str("<table class=\"mix\" id=\"mix-table\">\n<thead><tr><th>document</th><th>mix</th>");
     for (i, l) in r.labels.iter().enumerate() {
         let _ = write!(page, "<th class=\"n\">{}{}</th>", swatch(Some(i)), esc(l));
@@ -243,6 +254,9 @@ fn mix(page: &mut String, r: &Report) {
         mix_row(page, r, " class=\"rest\"", &name, &counts, no_topic, other);
     }
     page.push_str("</tbody></table>\n");
+    if boxed {
+        page.push_str("</div>\n");
+    }
     if r.docs.len() > shown {
         let _ = write!(
             page,
@@ -283,7 +297,7 @@ fn strips(page: &mut String, r: &Report) {
         let _ = write!(
             page,
             "<p class=\"note\">A document of more than {MAX_CELLS} paragraphs is drawn in {MAX_CELLS} cells or fewer, each \
-             a run of paragraphs coloured by its most frequent topic among content paragraphs; hover shows the mix.</p>\n"
+             a run of paragraphs whose column is split by the topics of its content paragraphs; hover shows the counts.</p>\n"
         );
     }
     if r.docs.len() > r.strips.len() {
@@ -294,7 +308,8 @@ fn strips(page: &mut String, r: &Report) {
             r.docs.len()
         );
     }
-    page.push_str("<div class=\"strips\">\n");
+    let boxed = if r.strips.len() > SCROLL_ROWS { " scroll tall" } else { "" };
+    let _ = write!(page, "<div class=\"strips{boxed}\">\n");
     for s in &r.strips {
         let scale = if s.per_cell > 1 { format!(" · 1 cell = {} paragraphs", s.per_cell) } else { String::new() };
         let _ = write!(

@@ -375,8 +375,9 @@ impl Builder {
             let keep_tip = self.docs[d].cells.len() < MAX_CELLS;
             let tip = keep_tip.then(|| self.tip(&row).into_boxed_str());
             let doc = &mut self.docs[d];
-            if !keep_tip {
-                // Too long for a cell per paragraph: the strip will show bins, without texts.
+            if doc.cells.len() == MAX_CELLS {
+                // Too long for a cell per paragraph: the strip will show bins, without texts
+                // (dropped once, when the document outgrows the cells).
                 doc.cells.iter_mut().for_each(|c| c.tip = None);
             }
             doc.cells.push(Cell {
@@ -507,17 +508,26 @@ impl DocCounts {
     }
 }
 
-/// One drawn cell of a strip: a paragraph or a bin of paragraphs.
+/// One drawn cell of a strip: a paragraph or a run of paragraphs.
 #[derive(Debug)]
 pub struct StripCell {
-    /// The label it is coloured by (none: grey).
-    pub label: Option<usize>,
-    /// How sure: 0 (pale) to 1 (full colour).
-    pub strength: f64,
+    /// The topics it is coloured by, with their share of the cell (one for a paragraph).
+    pub parts: Vec<Part>,
     pub heading: bool,
     /// No content paragraph in it (drawn short).
     pub minor: bool,
     pub tip: String,
+}
+
+/// A topic's share of a strip cell.
+#[derive(Debug)]
+pub struct Part {
+    /// The label (none: no topic, grey).
+    pub label: Option<usize>,
+    /// Share of the cell's paragraphs.
+    pub share: f64,
+    /// How sure: 0 (pale) to 1 (full colour); the mean over the cell's paragraphs of the label.
+    pub strength: f64,
 }
 
 /// The strip of one document.
@@ -549,28 +559,33 @@ fn strip(doc: &str, cells: &[Cell], labels: &[String]) -> Strip {
         .map(|bin| {
             if let [c] = bin {
                 return StripCell {
-                    label: c.label,
-                    strength: strength(c.confidence, k),
+                    parts: vec![Part { label: c.label, share: 1.0, strength: strength(c.confidence, k) }],
                     heading: c.kind == Kind::Heading,
                     minor: !c.kind.is_content(),
                     tip: c.tip.as_deref().unwrap_or_default().to_owned(),
                 };
             }
-            // The bin's colour is its most frequent label among content paragraphs (all
-            // paragraphs when it has none); ties go to the earlier label, no topic last.
+            // A run of paragraphs: its column is split by the topics of its content paragraphs
+            // (of all its paragraphs when it has none), in label order, no topic last.
             let content: Vec<&Cell> = bin.iter().filter(|c| c.kind.is_content()).collect();
             let members: Vec<&Cell> = if content.is_empty() { bin.iter().collect() } else { content };
-            let mut tally: BTreeMap<usize, usize> = BTreeMap::new();
+            let mut tally: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
             for c in &members {
-                *tally.entry(c.label.unwrap_or(usize::MAX)).or_default() += 1;
+                let entry = tally.entry(c.label.unwrap_or(usize::MAX)).or_default();
+                entry.0 += 1;
+                entry.1 += strength(c.confidence, k);
             }
-            let (&top, _) = tally.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).expect("a bin has cells");
-            let label = (top != usize::MAX).then_some(top);
-            let same: Vec<&&Cell> = members.iter().filter(|c| c.label == label).collect();
-            let strength = same.iter().map(|c| strength(c.confidence, k)).sum::<f64>() / same.len() as f64;
+            let parts = tally
+                .iter()
+                .map(|(&l, &(n, sum))| Part {
+                    label: (l != usize::MAX).then_some(l),
+                    share: n as f64 / members.len() as f64,
+                    strength: sum / n as f64,
+                })
+                .collect();
             let mix: Vec<String> = tally
                 .iter()
-                .map(|(&l, n)| format!("{} {n}", labels.get(l).map_or(NO_TOPIC, String::as_str)))
+                .map(|(&l, (n, _))| format!("{} {n}", labels.get(l).map_or(NO_TOPIC, String::as_str)))
                 .collect();
             let first = bin.first().map_or(0, |c| c.paragraph);
             let last = bin.last().map_or(0, |c| c.paragraph);
@@ -587,7 +602,7 @@ fn strip(doc: &str, cells: &[Cell], labels: &[String]) -> Strip {
                     tip.push_str(&format!(" (+{} more)", headings.len() - 1));
                 }
             }
-            StripCell { label, strength, heading: !headings.is_empty(), minor: !bin.iter().any(|c| c.kind.is_content()), tip }
+            StripCell { parts, heading: !headings.is_empty(), minor: !bin.iter().any(|c| c.kind.is_content()), tip }
         })
         .collect();
     Strip { doc: doc.to_owned(), paragraphs: cells.len(), per_cell, cells: drawn }
@@ -767,15 +782,18 @@ mod tests {
     fn long_documents_are_binned() {
         let mut b = Builder::new(&labels(), true);
         for i in 0..(MAX_CELLS * 3 + 1) {
-            let label = if i < MAX_CELLS * 3 / 2 { "a" } else { "b" };
+            let label = if i < 242 { "a" } else { "b" };
             b.add(row("d", i, if i % 50 == 0 { Kind::Heading } else { Kind::Body }, Some(label), Some(0.9)));
         }
         let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
         let s = &r.strips[0];
         assert_eq!(s.per_cell, 4);
         assert_eq!(s.cells.len(), (MAX_CELLS * 3 + 1).div_ceil(4));
-        assert_eq!(s.cells[0].label, Some(0));
-        assert_eq!(s.cells.last().unwrap().label, Some(1));
+        let labels = |c: &StripCell| c.parts.iter().map(|p| (p.label, p.share)).collect::<Vec<_>>();
+        assert_eq!(labels(&s.cells[0]), [(Some(0), 1.0)], "the heading is not content");
+        assert_eq!(labels(s.cells.last().unwrap()), [(Some(1), 1.0)]);
+        // The run across the change of topic: ¶240-241 (a), ¶242-243 (b).
+        assert_eq!(labels(&s.cells[60]), [(Some(0), 0.5), (Some(1), 0.5)]);
         assert!(s.cells[0].heading && !s.cells[1].heading);
         assert!(s.cells[0].tip.contains("¶0–3 (4 paragraphs, 3 content)"), "{}", s.cells[0].tip);
     }

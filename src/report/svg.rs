@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::html::esc;
-use super::{Strip, HIST_BINS};
+use super::{Part, Strip, HIST_BINS};
 
 /// Paul Tol's colour-blind-safe "bright" scheme, then his "muted" one for larger label sets;
 /// a label's colour is its place in the label order, the same in every part of the page.
@@ -94,13 +94,31 @@ pub fn strip(s: &Strip) -> String {
             let _ = write!(svg, r#"<path class="hd" d="M{x:.1} 0h{CELL:.0}l-{:.0} {MARK:.0}z"/>"#, CELL / 2.0);
         }
         let (y, h) = if c.minor { (MARK + 2.0 + TALL - SHORT, SHORT) } else { (MARK + 2.0, TALL) };
-        let opacity = if c.label.is_some() { 0.25 + 0.75 * c.strength } else { 1.0 };
-        let _ = write!(
-            svg,
-            r#"<rect x="{x:.1}" y="{y:.0}" width="{CELL:.0}" height="{h:.0}" class="{}" fill-opacity="{opacity:.2}" data-tip="{}"/>"#,
-            class(c.label),
-            esc(&c.tip)
-        );
+        let opacity = |p: &Part| if p.label.is_some() { 0.25 + 0.75 * p.strength } else { 1.0 };
+        if let [p] = c.parts.as_slice() {
+            let _ = write!(
+                svg,
+                r#"<rect x="{x:.1}" y="{y:.0}" width="{CELL:.0}" height="{h:.0}" class="{}" fill-opacity="{:.2}" data-tip="{}"/>"#,
+                class(p.label),
+                opacity(p),
+                esc(&c.tip)
+            );
+            continue;
+        }
+        // A run of paragraphs: its topics stacked from the bottom, in label order.
+        let _ = write!(svg, r#"<g data-tip="{}">"#, esc(&c.tip));
+        let mut bottom = y + h;
+        for p in &c.parts {
+            let part_h = h * p.share;
+            bottom -= part_h;
+            let _ = write!(
+                svg,
+                r#"<rect x="{x:.1}" y="{bottom:.1}" width="{CELL:.0}" height="{part_h:.1}" class="{}" fill-opacity="{:.2}"/>"#,
+                class(p.label),
+                opacity(p)
+            );
+        }
+        svg.push_str("</g>");
     }
     svg.push_str("</svg>");
     svg
@@ -174,7 +192,12 @@ mod tests {
 
     #[test]
     fn strip_draws_a_cell_per_entry_and_marks_headings() {
-        let cell = |label, heading, minor| StripCell { label, strength: 1.0, heading, minor, tip: "t<".to_owned() };
+        let cell = |label, heading, minor| StripCell {
+            parts: vec![Part { label, share: 1.0, strength: 1.0 }],
+            heading,
+            minor,
+            tip: "t<".to_owned(),
+        };
         let s = Strip {
             doc: "d".to_owned(),
             paragraphs: 3,
@@ -187,6 +210,20 @@ mod tests {
         assert!(svg.contains(r#"class="cn""#) && svg.contains("t&lt;"));
         assert!(svg.contains(r#"x="0.0" y="20" width="6" height="10""#), "the heading is short: {svg}");
         assert!(svg.contains(r#"x="7.0" y="8" width="6" height="22""#), "body text is tall: {svg}");
+        let run = Strip {
+            doc: "d".to_owned(),
+            paragraphs: 4,
+            per_cell: 4,
+            cells: vec![StripCell {
+                parts: vec![Part { label: Some(0), share: 0.75, strength: 1.0 }, Part { label: None, share: 0.25, strength: 0.0 }],
+                heading: false,
+                minor: false,
+                tip: "run".to_owned(),
+            }],
+        };
+        let svg = strip(&run);
+        assert!(svg.contains(r#"<g data-tip="run"><rect x="0.0" y="13.5" width="6" height="16.5" class="c0""#), "{svg}");
+        assert!(svg.contains(r#"y="8.0" width="6" height="5.5" class="cn""#), "{svg}");
     }
 
     #[test]

@@ -51,14 +51,21 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             records
         }
     };
+    // The check must be able to fail: a page with a script error has to be caught.
+    let broken = dir.join("broken.html");
+    std::fs::write(&broken, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>broken</title></head><body><p>x</p><script>undefinedFunction();</script></body></html>\n")?;
+    let (_, log) = render(&browser, &broken, &dir.join("broken.png"), "400,300")?;
+    if console_problems(&log).is_empty() {
+        bail!("the console check missed the script error of {}: Chromium's log format changed?\n{log}", broken.display());
+    }
+
     let page = dir.join("report.html");
     let started = Instant::now();
     run_tool(Command::new(&paratopic).arg("report").arg(&records).arg("-o").arg(&page))?;
     let write_time = started.elapsed();
     let png = opts.png.clone().unwrap_or_else(|| dir.join("report.png"));
-    let (render, log) = render(&browser, &page, &png, &opts.window)?;
-    let problems: Vec<&str> =
-        log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("ERR_")).collect();
+    let (render_time, log) = render(&browser, &page, &png, &opts.window)?;
+    let problems = console_problems(&log);
     if !problems.is_empty() {
         bail!("the page logged to the console:\n{}", problems.join("\n"));
     }
@@ -79,12 +86,18 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         size as f64 / 1000.0,
         write_time.as_secs_f64(),
         browser.display(),
-        render.as_secs_f64(),
+        render_time.as_secs_f64(),
         baseline.as_secs_f64(),
         png.display(),
         png_bytes as f64 / 1000.0
     );
     Ok(())
+}
+
+/// The lines of a browser log that report something the page did: a console message, an
+/// uncaught error, a refused or failed resource.
+fn console_problems(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("ERR_")).collect()
 }
 
 fn run_tool(cmd: &mut Command) -> Result<()> {

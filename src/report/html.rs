@@ -53,7 +53,9 @@ th{font-weight:600;border-bottom:1px solid #ccc;white-space:nowrap}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.n small{display:block;font-size:11px}
 tr.all td{font-weight:600;background:#f6f6f6}
-.doc{max-width:260px;overflow-wrap:anywhere}
+.doc{min-width:150px;max-width:260px;overflow-wrap:break-word}
+.wide{overflow-x:auto}
+table.many th,table.many td{font-size:12px;padding:3px 4px}
 .sw{display:inline-block;width:11px;height:11px;border-radius:2px;vertical-align:-1px;margin-right:5px}
 .legend{margin:8px 0;display:flex;flex-wrap:wrap;gap:4px 18px;font-size:13px}
 .legend span{white-space:nowrap}
@@ -178,7 +180,7 @@ fn header(page: &mut String, r: &Report) {
         );
     }
     if svg::palette_repeats(r.labels.len()) {
-        page.push_str("<p class=\"note\">More labels than distinct colours: colours repeat after the 15th label.</p>\n");
+        page.push_str("<p class=\"note\">More labels than distinct colours: colours repeat after the 11th label.</p>\n");
     }
     page.push_str("</header>\n");
 }
@@ -196,7 +198,7 @@ fn mix_row(page: &mut String, r: &Report, row_class: &str, name: &str, counts: &
         page,
         "<tr{row_class}><td class=\"doc\">{}</td><td>{}</td>",
         esc(name),
-        svg::stacked_bar(&segments, 220.0, 14.0)
+        svg::stacked_bar(&segments, if r.labels.len() > 6 { 140.0 } else { 220.0 }, 14.0)
     );
     for (label, n, _) in &segments {
         let _ = write!(
@@ -216,11 +218,11 @@ fn mix(page: &mut String, r: &Report) {
          and footnotes are counted apart. Hover a bar for its numbers.</p>\n",
     );
     // Many documents scroll inside a box, so that the sections below stay near.
+    // A wide label set makes a wide table: it scrolls sideways rather than losing columns.
     let boxed = r.docs.len() > SCROLL_ROWS;
-    if boxed {
-        page.push_str("<div class=\"scroll\">");
-    }
-    page.push_str("<table class=\"mix\" id=\"mix-table\">\n<thead><tr><th>document</th><th>mix</th>");
+    page.push_str(if boxed { "<div class=\"scroll\">" } else { "<div class=\"wide\">" });
+    let many = if r.labels.len() > 6 { " many" } else { "" };
+    let _ = write!(page, "<table class=\"mix{many}\" id=\"mix-table\">\n<thead><tr><th>document</th><th>mix</th>");
     for (i, l) in r.labels.iter().enumerate() {
         let _ = write!(page, "<th class=\"n\">{}{}</th>", swatch(Some(i)), esc(l));
     }
@@ -253,10 +255,7 @@ fn mix(page: &mut String, r: &Report) {
         let name = format!("the other {} documents", r.docs.len() - shown);
         mix_row(page, r, " class=\"rest\"", &name, &counts, no_topic, other);
     }
-    page.push_str("</tbody></table>\n");
-    if boxed {
-        page.push_str("</div>\n");
-    }
+    page.push_str("</tbody></table>\n</div>\n");
     if r.docs.len() > shown {
         let _ = write!(
             page,

@@ -7,23 +7,29 @@ use std::fmt::Write as _;
 use super::html::esc;
 use super::{Part, Strip, HIST_BINS};
 
-/// Paul Tol's colour-blind-safe "bright" scheme, then his "muted" one for larger label sets;
-/// a label's colour is its place in the label order, the same in every part of the page.
-const PALETTE: [&str; 15] = [
-    "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#88CCEE", "#44AA99", "#117733",
-    "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
-];
+/// Paul Tol's colour-blind-safe schemes: "bright" for up to 6 labels, "muted" for up to 9, and
+/// beyond that bright with the muted colours that no bright one resembles. A label's colour
+/// is its place in the label order, the same in every part of the page.
+const BRIGHT: [&str; 6] = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"];
+const MUTED: [&str; 9] =
+    ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"];
+const EXTENDED: [&str; 11] =
+    ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#DDCC77", "#882255", "#999933", "#44AA99"];
 /// Paragraphs without a topic: Tol's neutral grey.
 pub const GREY: &str = "#BBBBBB";
 
-/// The colour of label `i` (labels past the palette repeat it).
-pub fn colour(i: usize) -> &'static str {
-    PALETTE[i % PALETTE.len()]
+/// The palette for `labels` labels.
+fn palette(labels: usize) -> &'static [&'static str] {
+    match labels {
+        0..=6 => &BRIGHT,
+        7..=9 => &MUTED,
+        _ => &EXTENDED,
+    }
 }
 
-/// Whether the label set is larger than the palette (the page says so).
+/// Whether the label set is larger than the palette, so that colours repeat (the page says so).
 pub fn palette_repeats(labels: usize) -> bool {
-    labels > PALETTE.len()
+    labels > EXTENDED.len()
 }
 
 /// The class of a label's colour (`None`: no topic); CSS gives it as fill and background.
@@ -37,8 +43,9 @@ pub fn class(label: Option<usize>) -> String {
 /// The colour classes of `n` labels and no topic.
 pub fn palette_css(n: usize) -> String {
     let mut css = String::new();
+    let colours = palette(n);
     for i in 0..n {
-        let _ = write!(css, ".c{i}{{fill:{0};background:{0}}}", colour(i));
+        let _ = write!(css, ".c{i}{{fill:{0};background:{0}}}", colours[i % colours.len()]);
     }
     let _ = write!(css, ".cn{{fill:{GREY};background:{GREY}}}");
     css
@@ -224,6 +231,22 @@ mod tests {
         let svg = strip(&run);
         assert!(svg.contains(r#"<g data-tip="run"><rect x="0.0" y="13.5" width="6" height="16.5" class="c0""#), "{svg}");
         assert!(svg.contains(r#"y="8.0" width="6" height="5.5" class="cn""#), "{svg}");
+    }
+
+    #[test]
+    fn every_label_of_a_set_gets_its_own_colour() {
+        for n in [1, 5, 6, 7, 9, 10, 11] {
+            let css = palette_css(n);
+            let mut colours: Vec<&str> = css.split("fill:").skip(1).map(|c| &c[..7]).collect();
+            colours.pop(); // no topic
+            assert_eq!(colours.len(), n);
+            colours.sort_unstable();
+            colours.dedup();
+            assert_eq!(colours.len(), n, "{css}");
+            assert!(!colours.contains(&GREY));
+        }
+        assert!(palette_css(5).starts_with(".c0{fill:#4477AA"));
+        assert!(!palette_repeats(11) && palette_repeats(12));
     }
 
     #[test]

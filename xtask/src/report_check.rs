@@ -38,9 +38,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         bail!("cargo build failed");
     }
     let target = target_dir(root);
-    let paratopic = target.join("release/paratopic");
     let dir = target.join("report-check");
     std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
+    // Absolute, since the report runs in the records' folder.
+    let (target, dir) = (target.canonicalize()?, dir.canonicalize()?);
+    let paratopic = target.join("release/paratopic");
 
     let records = match &opts.records {
         Some(r) => r.clone(),
@@ -61,7 +63,10 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
 
     let page = dir.join("report.html");
     let started = Instant::now();
-    run_tool(Command::new(&paratopic).arg("report").arg(&records).arg("-o").arg(&page))?;
+    // Run from the records' folder, so that the page names them without a local path.
+    let records = records.canonicalize().with_context(|| format!("{}", records.display()))?;
+    let (folder, name) = (records.parent().unwrap_or(Path::new(".")), records.file_name().unwrap_or_default());
+    run_tool(Command::new(&paratopic).current_dir(folder).arg("report").arg(name).arg("-o").arg(&page))?;
     let write_time = started.elapsed();
     let png = opts.png.clone().unwrap_or_else(|| dir.join("report.png"));
     let (render_time, log) = render(&browser, &page, &png, &opts.window)?;

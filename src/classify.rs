@@ -655,7 +655,11 @@ impl Ctx<'_> {
             bytes: output::serialize(self.opts.format, labels, self.opts.explain > 0, &records)?,
             counts,
             unread,
-            rows: if self.opts.report.is_some() { records.iter().map(crate::report::Row::from_record).collect() } else { Vec::new() },
+            rows: if self.opts.report.is_some() {
+                records.iter().map(crate::report::Row::from_record).collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 }

@@ -130,7 +130,10 @@ fn write_report(
         source: format!("paratopic eval --data {name}"),
         model: None,
         model_name: "a model trained per fold".to_owned(),
-        evaluation_title: format!("cross-validation ({how}), each example predicted by the model trained without its fold"),
+        evaluation_title: format!(
+            "cross-validation ({how}), each example predicted by the model trained without its fold \
+             (¶ is its place in the data, from 0)"
+        ),
     };
     crate::report::write(path, &builder.finish(&settings))
 }

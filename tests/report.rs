@@ -145,11 +145,21 @@ fn corpus_report_is_valid_html_whose_numbers_are_the_records() {
 
     // A confidence histogram and a column of indicative terms per label.
     assert_eq!(html.select(&sel("#confidence figure svg.hist")).count(), LABELS.len());
-    let terms: Vec<&str> = html.select(&sel("#terms-table th")).map(|e| e.value().attr("data-label").unwrap()).collect();
+    let terms: Vec<&str> =
+        html.select(&sel("#terms-table th")).map(|e| e.value().attr("data-label").unwrap()).collect();
     assert_eq!(terms, LABELS);
     let explain = paratopic(&["explain", "--label", "ai", "--top", "1"]);
-    let top_ai = String::from_utf8(explain.stdout).unwrap().lines().nth(1).unwrap().split_whitespace().nth(1).unwrap().to_owned();
-    let first_row: Vec<String> = html.select(&sel("#terms-table tbody tr")).next().unwrap().select(&sel("td")).map(text).collect();
+    let top_ai = String::from_utf8(explain.stdout)
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let first_row: Vec<String> =
+        html.select(&sel("#terms-table tbody tr")).next().unwrap().select(&sel("td")).map(text).collect();
     assert!(first_row[1].starts_with(&format!("{top_ai} ")), "{first_row:?} vs {top_ai}");
 
     // No evaluation without gold labels; nothing fetched from the network.
@@ -206,13 +216,19 @@ fn gold_labels_give_precision_recall_f1_and_a_confusion_matrix() {
     assert_eq!(pairs.len(), records.iter().filter(|r| is_content(r)).count());
     assert_eq!(html.select(&sel("#evaluation p.note")).filter(|p| text(*p).contains("matched no record")).count(), 0);
     let correct = pairs.iter().filter(|(g, p)| g == p).count();
-    assert_eq!(text(html.select(&sel("#accuracy")).next().unwrap()), format!("{:.3}", correct as f64 / pairs.len() as f64));
+    assert_eq!(
+        text(html.select(&sel("#accuracy")).next().unwrap()),
+        format!("{:.3}", correct as f64 / pairs.len() as f64)
+    );
     let mut f1s = Vec::new();
     for label in LABELS {
         let row = html.select(&sel(&format!("#prf tr[data-label=\"{label}\"]"))).next().unwrap();
         let (p, r, f1) = scores(&pairs, label);
         let cell = |c: &str| text(row.select(&sel(c)).next().unwrap());
-        assert_eq!((cell("td.p"), cell("td.r"), cell("td.f1")), (format!("{p:.3}"), format!("{r:.3}"), format!("{f1:.3}")));
+        assert_eq!(
+            (cell("td.p"), cell("td.r"), cell("td.f1")),
+            (format!("{p:.3}"), format!("{r:.3}"), format!("{f1:.3}"))
+        );
         assert_eq!(cell("td.s"), pairs.iter().filter(|(g, _)| g == label).count().to_string());
         f1s.push(f1);
     }
@@ -241,7 +257,8 @@ fn the_same_records_give_the_same_bytes_and_classify_report_agrees() {
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     // classify --report draws the same page, apart from the line naming its source.
-    let out = paratopic(&["classify", "corpus/documents", "-q", "-o", s(&dir.path().join("x.jsonl")), "--report", s(&c)]);
+    let out =
+        paratopic(&["classify", "corpus/documents", "-q", "-o", s(&dir.path().join("x.jsonl")), "--report", s(&c)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let body = |p: &Path| {
         let page = std::fs::read_to_string(p).unwrap();
@@ -260,7 +277,10 @@ fn bad_input_is_one_error_with_exit_code_2_and_no_page() {
     let cases: [(&str, &str); 4] = [
         (&format!("{good}\n{{\"doc\": \"d\", \"paragraph\": 1,\n"), "bad.jsonl:2:"),
         (&format!("{good}\n\n{}\n", good.replace("body", "chapter")), "bad.jsonl:3: unknown kind \"chapter\""),
-        (r#"{"paragraph":0,"kind":"body","text":"t","label":null}"#, "bad.jsonl:1: not a paratopic record: missing field `doc`"),
+        (
+            r#"{"paragraph":0,"kind":"body","text":"t","label":null}"#,
+            "bad.jsonl:1: not a paratopic record: missing field `doc`",
+        ),
         ("", "no records"),
     ];
     for (content, message) in cases {
@@ -283,7 +303,8 @@ fn bad_input_is_one_error_with_exit_code_2_and_no_page() {
     assert!(stderr(&out).contains("gold.jsonl:2:"), "{}", stderr(&out));
     assert!(!html_path.exists());
     // Only the leftover of earlier runs would be here: the folder holds no temporary file.
-    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
 
@@ -302,7 +323,18 @@ fn a_custom_models_labels_lead_and_unknown_labels_are_added() {
     let data = dir.path().join("d.jsonl");
     std::fs::write(&data, lines).unwrap();
     let model = dir.path().join("m.model");
-    let out = paratopic(&["train", "--data", s(&data), "-o", s(&model), "--labels", "netz,geld", "--calibrate", "false", "-q"]);
+    let out = paratopic(&[
+        "train",
+        "--data",
+        s(&data),
+        "-o",
+        s(&model),
+        "--labels",
+        "netz,geld",
+        "--calibrate",
+        "false",
+        "-q",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "Angriffe auf Server im Netz.\n\nGeld im Haushalt der Schulen.\n").unwrap();
@@ -314,7 +346,8 @@ fn a_custom_models_labels_lead_and_unknown_labels_are_added() {
     let out = report(&[s(&records), "--model", s(&model), "-o", s(&html_path)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = page(&html_path);
-    let legend: Vec<&str> = html.select(&sel("#legend > span")).map(|e| e.value().attr("data-label").unwrap()).collect();
+    let legend: Vec<&str> =
+        html.select(&sel("#legend > span")).map(|e| e.value().attr("data-label").unwrap()).collect();
     assert_eq!(legend, ["netz", "geld", "no topic"]);
     assert_eq!(html.select(&sel("#terms-table th")).count(), 2);
 
@@ -322,7 +355,8 @@ fn a_custom_models_labels_lead_and_unknown_labels_are_added() {
     let out = report(&[s(&records), "-o", s(&html_path)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = page(&html_path);
-    let legend: Vec<&str> = html.select(&sel("#legend > span")).map(|e| e.value().attr("data-label").unwrap()).collect();
+    let legend: Vec<&str> =
+        html.select(&sel("#legend > span")).map(|e| e.value().attr("data-label").unwrap()).collect();
     assert_eq!(legend, [&LABELS[..], &["netz", "geld", "no topic"]].concat());
     assert!(text(html.select(&sel("header")).next().unwrap()).contains("not in the model's label set"));
 }

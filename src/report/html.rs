@@ -180,13 +180,23 @@ fn header(page: &mut String, r: &Report) {
         );
     }
     if svg::palette_repeats(r.labels.len()) {
-        page.push_str("<p class=\"note\">More labels than distinct colours: colours repeat after the 11th label.</p>\n");
+        page.push_str(
+            "<p class=\"note\">More labels than distinct colours: colours repeat after the 11th label.</p>\n",
+        );
     }
     page.push_str("</header>\n");
 }
 
 /// Counts per label and no topic: one table row.
-fn mix_row(page: &mut String, r: &Report, row_class: &str, name: &str, counts: &[usize], no_topic: usize, other: usize) {
+fn mix_row(
+    page: &mut String,
+    r: &Report,
+    row_class: &str,
+    name: &str,
+    counts: &[usize],
+    no_topic: usize,
+    other: usize,
+) {
     let content: usize = counts.iter().sum::<usize>() + no_topic;
     let mut segments: Vec<(Option<usize>, usize, String)> = counts
         .iter()
@@ -353,7 +363,8 @@ fn histograms(page: &mut String, r: &Report) {
 }
 
 fn least(page: &mut String, r: &Report) {
-    let _ = write!(page, "<section id=\"review\">\n<h2>The {LEAST_CONFIDENT} least confident content paragraphs</h2>\n");
+    let _ =
+        write!(page, "<section id=\"review\">\n<h2>The {LEAST_CONFIDENT} least confident content paragraphs</h2>\n");
     page.push_str(
         "<p class=\"note\">The paragraphs to review first: lowest confidence of the label the model chose, with the \
          runner-up.</p>\n",
@@ -396,7 +407,9 @@ fn least(page: &mut String, r: &Report) {
 fn terms(page: &mut String, r: &Report) {
     page.push_str("<section id=\"terms\">\n<h2>Most indicative terms per topic</h2>\n");
     if r.terms.iter().all(Option::is_none) {
-        page.push_str("<p class=\"note\">No model to explain: cross-validation trains one model per fold.</p>\n</section>\n");
+        page.push_str(
+            "<p class=\"note\">No model to explain: cross-validation trains one model per fold.</p>\n</section>\n",
+        );
         return;
     }
     page.push_str(
@@ -468,8 +481,8 @@ fn evaluation(page: &mut String, r: &Report) {
     }
     page.push_str("</tbody></table>\n");
     page.push_str(
-        "<p class=\"note\">Confusion matrix: rows are gold labels, columns predicted ones; the shade is the share of the \
-         row, the diagonal (right) is outlined.</p>\n<table class=\"heat\" id=\"confusion\">\n<thead><tr><th>gold \\ predicted</th>",
+        "<p class=\"note\">Confusion matrix: rows are gold labels, columns predicted ones; the shade grows with the share \
+         of the row (its square root, so that rare errors show), the diagonal (right) is outlined.</p>\n<table class=\"heat\" id=\"confusion\">\n<thead><tr><th>gold \\ predicted</th>",
     );
     for (i, l) in c.labels().iter().enumerate() {
         let idx = (i < r.labels.len()).then_some(i);
@@ -480,11 +493,17 @@ fn evaluation(page: &mut String, r: &Report) {
         let total: usize = row.iter().sum();
         let _ = write!(page, "<tr data-label=\"{}\"><th>{}</th>", esc(&c.labels()[g]), esc(&c.labels()[g]));
         for (p, &n) in row.iter().enumerate() {
-            let part = if total == 0 { 0.0 } else { n as f64 / total as f64 };
-            // Any error stays visible: a faint shade at least, and its count in bold.
-            let part = if n > 0 { part.max(0.12) } else { 0.0 };
+            // The square root of the row share, so that a rare error still shows (1 in 100 is a
+            // 0.1 shade), and bold counts off the diagonal.
+            let part = if total == 0 { 0.0 } else { (n as f64 / total as f64).sqrt() };
             let ink = if part > 0.55 { "#fff" } else { "#222" };
-            let diag = if g == p { " diag" } else if n > 0 { " miss" } else { "" };
+            let diag = if g == p {
+                " diag"
+            } else if n > 0 {
+                " miss"
+            } else {
+                ""
+            };
             let _ = write!(
                 page,
                 "<td class=\"n{diag}\" style=\"background:rgba(68,119,170,{part:.2});color:{ink}\" data-tip=\"{}\">{n}</td>",

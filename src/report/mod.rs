@@ -457,7 +457,8 @@ impl Builder {
                 _ => None,
             })
             .collect();
-        let evaluation = self.gold.as_ref().map(|g| g.unmatched()).or(if self.pairs.is_empty() { None } else { Some(0) });
+        let evaluation =
+            self.gold.as_ref().map(|g| g.unmatched()).or(if self.pairs.is_empty() { None } else { Some(0) });
         let evaluation = evaluation.map(|unmatched| {
             let mut eval_labels = labels.clone();
             let no_prediction = self.pairs.keys().any(|(_, p)| p.is_none());
@@ -715,8 +716,8 @@ fn read_records(mut reader: impl BufRead, name: &str, builder: &mut Builder) -> 
         if text.is_empty() {
             continue;
         }
-        let record: RecordLine = serde_json::from_str(text)
-            .map_err(|e| anyhow::anyhow!("{name}:{number}: not a paratopic record: {e}"))?;
+        let record: RecordLine =
+            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{name}:{number}: not a paratopic record: {e}"))?;
         let row = record.into_row().map_err(|e| anyhow::anyhow!("{name}:{number}: {e}"))?;
         builder.add(row);
     }
@@ -752,7 +753,12 @@ mod tests {
         b.add(row("d1", 1, Kind::Body, Some("b"), Some(0.6)));
         b.add(row("d2", 0, Kind::ListItem, Some("z"), Some(0.7)));
         b.add(row("d2", 1, Kind::Body, None, None));
-        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
+        let r = b.finish(&Settings {
+            source: "t".into(),
+            model: None,
+            model_name: String::new(),
+            evaluation_title: String::new(),
+        });
         assert_eq!(r.labels, ["a", "b", "z"]);
         assert_eq!(r.docs[0].counts, [0, 1, 0]);
         assert_eq!((r.docs[0].other_kinds, r.docs[0].no_topic), (1, 0));
@@ -771,7 +777,12 @@ mod tests {
             b.add(row("d", i, Kind::Body, Some("a"), Some(c)));
             b.add(row("d", 1000 + i, Kind::Footnote, Some("a"), Some(0.0)));
         }
-        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
+        let r = b.finish(&Settings {
+            source: "t".into(),
+            model: None,
+            model_name: String::new(),
+            evaluation_title: String::new(),
+        });
         let got: Vec<f64> = r.least.iter().map(|l| l.confidence).collect();
         let want: Vec<f64> = (0..LEAST_CONFIDENT).map(|i| i as f64 / 100.0).collect();
         assert_eq!(got, want);
@@ -785,7 +796,12 @@ mod tests {
             let label = if i < 242 { "a" } else { "b" };
             b.add(row("d", i, if i % 50 == 0 { Kind::Heading } else { Kind::Body }, Some(label), Some(0.9)));
         }
-        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
+        let r = b.finish(&Settings {
+            source: "t".into(),
+            model: None,
+            model_name: String::new(),
+            evaluation_title: String::new(),
+        });
         let s = &r.strips[0];
         assert_eq!(s.per_cell, 4);
         assert_eq!(s.cells.len(), (MAX_CELLS * 3 + 1).div_ceil(4));
@@ -803,7 +819,12 @@ mod tests {
         let mut b = Builder::new(&labels(), false);
         b.add_with_gold(row("d", 0, Kind::Body, Some("a"), Some(0.9)), Some("a"));
         b.add_with_gold(row("d", 1, Kind::Body, None, None), Some("b"));
-        let r = b.finish(&Settings { source: "t".into(), model: None, model_name: String::new(), evaluation_title: String::new() });
+        let r = b.finish(&Settings {
+            source: "t".into(),
+            model: None,
+            model_name: String::new(),
+            evaluation_title: String::new(),
+        });
         let e = r.evaluation.unwrap();
         assert_eq!(e.confusion.labels(), ["a", "b", NO_TOPIC]);
         assert_eq!(e.confusion.counts()[1][2], 1);

@@ -13,8 +13,10 @@ use super::{Part, Strip, HIST_BINS};
 const BRIGHT: [&str; 6] = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"];
 const MUTED: [&str; 9] =
     ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"];
-const EXTENDED: [&str; 11] =
-    ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#DDCC77", "#882255", "#999933", "#44AA99"];
+const EXTENDED: [&str; 11] = [
+    "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#332288", "#DDCC77", "#882255", "#999933",
+    "#44AA99",
+];
 /// Paragraphs without a topic: Tol's neutral grey.
 pub const GREY: &str = "#BBBBBB";
 
@@ -159,11 +161,7 @@ pub fn histogram(label: usize, name: &str, counts: &[usize; HIST_BINS]) -> Strin
     );
     for (v, anchor) in [(0.0, "start"), (0.5, "middle"), (1.0, "end")] {
         let x = H_LEFT + v * plot_w;
-        let _ = write!(
-            svg,
-            r#"<text x="{x:.1}" y="{:.0}" class="ax" text-anchor="{anchor}">{v}</text>"#,
-            base + 13.0
-        );
+        let _ = write!(svg, r#"<text x="{x:.1}" y="{:.0}" class="ax" text-anchor="{anchor}">{v}</text>"#, base + 13.0);
     }
     let _ = write!(
         svg,
@@ -222,14 +220,20 @@ mod tests {
             paragraphs: 4,
             per_cell: 4,
             cells: vec![StripCell {
-                parts: vec![Part { label: Some(0), share: 0.75, strength: 1.0 }, Part { label: None, share: 0.25, strength: 0.0 }],
+                parts: vec![
+                    Part { label: Some(0), share: 0.75, strength: 1.0 },
+                    Part { label: None, share: 0.25, strength: 0.0 },
+                ],
                 heading: false,
                 minor: false,
                 tip: "run".to_owned(),
             }],
         };
         let svg = strip(&run);
-        assert!(svg.contains(r#"<g data-tip="run"><rect x="0.0" y="13.5" width="6" height="16.5" class="c0""#), "{svg}");
+        assert!(
+            svg.contains(r#"<g data-tip="run"><rect x="0.0" y="13.5" width="6" height="16.5" class="c0""#),
+            "{svg}"
+        );
         assert!(svg.contains(r#"y="8.0" width="6" height="5.5" class="cn""#), "{svg}");
     }
 

@@ -58,7 +58,10 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     std::fs::write(&broken, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>broken</title></head><body><p>x</p><script>undefinedFunction();</script></body></html>\n")?;
     let (_, log) = render(&browser, &broken, &dir.join("broken.png"), "400,300")?;
     if console_problems(&log).is_empty() {
-        bail!("the console check missed the script error of {}: Chromium's log format changed?\n{log}", broken.display());
+        bail!(
+            "the console check missed the script error of {}: Chromium's log format changed?\n{log}",
+            broken.display()
+        );
     }
 
     let page = dir.join("report.html");

@@ -169,12 +169,12 @@ fn header(page: &mut String, r: &Report) {
     for (i, l) in r.labels.iter().enumerate() {
         let _ = write!(page, "<span data-label=\"{}\">{}{}</span>", esc(l), swatch(Some(i)), esc(l));
     }
-    let _ = write!(page, "<span data-label=\"{NO_TOPIC}\">{}{NO_TOPIC}</span></div>\n", swatch(None));
+    let _ = writeln!(page, "<span data-label=\"{NO_TOPIC}\">{}{NO_TOPIC}</span></div>", swatch(None));
     let extra = r.labels.len() - r.model_labels;
     if extra > 0 {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">{} not in the model's label set (found in the records or gold labels): {}.</p>\n",
+            "<p class=\"note\">{} not in the model's label set (found in the records or gold labels): {}.</p>",
             plural(extra, "label is", "labels are"),
             esc(&r.labels[r.model_labels..].join(", "))
         );
@@ -218,7 +218,7 @@ fn mix_row(
             share(*n, content)
         );
     }
-    let _ = write!(page, "<td class=\"n content\">{content}</td><td class=\"n other\">{other}</td></tr>\n");
+    let _ = writeln!(page, "<td class=\"n content\">{content}</td><td class=\"n other\">{other}</td></tr>");
 }
 
 fn mix(page: &mut String, r: &Report) {
@@ -267,9 +267,9 @@ fn mix(page: &mut String, r: &Report) {
     }
     page.push_str("</tbody></table>\n</div>\n");
     if r.docs.len() > shown {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">A row each for the first {shown} of {} documents (in input order); the rest are summed in the last row.</p>\n",
+            "<p class=\"note\">A row each for the first {shown} of {} documents (in input order); the rest are summed in the last row.</p>",
             r.docs.len()
         );
     }
@@ -292,10 +292,10 @@ fn strips(page: &mut String, r: &Report) {
         "<p class=\"note\">Each cell is a paragraph, in document order, coloured by its topic and pale when the model is \
          unsure; hover a cell for its text and scores.</p>\n<div class=\"key\">",
     );
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<span>{}sure</span><span>{}unsure (or no evidence)</span><span>{}{NO_TOPIC}</span>\
-         <span>{}section heading</span><span>{}reference or footnote</span></div>\n",
+         <span>{}section heading</span><span>{}reference or footnote</span></div>",
         key_cell(Some(0), 1.0, false, false),
         key_cell(Some(0), 0.25, false, false),
         key_cell(None, 1.0, false, false),
@@ -303,27 +303,27 @@ fn strips(page: &mut String, r: &Report) {
         key_cell(Some(0), 1.0, false, true),
     );
     if r.strips.iter().any(|s| s.per_cell > 1) {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<p class=\"note\">A document of more than {MAX_CELLS} paragraphs is drawn in {MAX_CELLS} cells or fewer, each \
-             a run of paragraphs whose column is split by the topics of its content paragraphs; hover shows the counts.</p>\n"
+             a run of paragraphs whose column is split by the topics of its content paragraphs; hover shows the counts.</p>"
         );
     }
     if r.docs.len() > r.strips.len() {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">Strips for the first {} of {} documents (in input order); the topic mix above counts them all.</p>\n",
+            "<p class=\"note\">Strips for the first {} of {} documents (in input order); the topic mix above counts them all.</p>",
             r.strips.len(),
             r.docs.len()
         );
     }
     let boxed = if r.strips.len() > SCROLL_ROWS { " scroll tall" } else { "" };
-    let _ = write!(page, "<div class=\"strips{boxed}\">\n");
+    let _ = writeln!(page, "<div class=\"strips{boxed}\">");
     for s in &r.strips {
         let scale = if s.per_cell > 1 { format!(" · 1 cell = {} paragraphs", s.per_cell) } else { String::new() };
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<div class=\"st\" data-doc=\"{}\"><div class=\"name\">{}<small>{}{scale}</small></div>{}</div>\n",
+            "<div class=\"st\" data-doc=\"{}\"><div class=\"name\">{}<small>{}{scale}</small></div>{}</div>",
             esc(&s.doc),
             esc(&s.doc),
             plural(s.paragraphs, "paragraph", "paragraphs"),
@@ -341,9 +341,9 @@ fn histograms(page: &mut String, r: &Report) {
     );
     for (i, l) in r.labels.iter().enumerate() {
         let n: usize = r.hist[i].iter().sum();
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<figure data-label=\"{}\"><figcaption>{}{} <small>{}</small></figcaption>{}</figure>\n",
+            "<figure data-label=\"{}\"><figcaption>{}{} <small>{}</small></figcaption>{}</figure>",
             esc(l),
             swatch(Some(i)),
             esc(l),
@@ -353,9 +353,9 @@ fn histograms(page: &mut String, r: &Report) {
     }
     page.push_str("</div>\n");
     if r.unscored > 0 {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">Not in the histograms: {} labeled without a confidence (no evidence, or below --min-confidence).</p>\n",
+            "<p class=\"note\">Not in the histograms: {} labeled without a confidence (no evidence, or below --min-confidence).</p>",
             plural(r.unscored, "content paragraph", "content paragraphs")
         );
     }
@@ -386,10 +386,10 @@ fn least(page: &mut String, r: &Report) {
             }
             None => String::new(),
         };
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<tr><td class=\"n\">{}</td><td class=\"n conf\">{:.3}</td><td class=\"lab\" data-label=\"{}\">{}{}</td><td class=\"lab\">{second}</td>\
-             <td class=\"doc\">{} <small>¶{}</small></td><td class=\"sec\">{}</td><td class=\"text\">{}</td></tr>\n",
+             <td class=\"doc\">{} <small>¶{}</small></td><td class=\"sec\">{}</td><td class=\"text\">{}</td></tr>",
             i + 1,
             l.confidence,
             esc(&l.label),
@@ -452,9 +452,9 @@ fn evaluation(page: &mut String, r: &Report) {
         c.macro_f1()
     );
     if e.unmatched_gold > 0 {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"note\">{} matched no record (another segmentation, or documents not in this run).</p>\n",
+            "<p class=\"note\">{} matched no record (another segmentation, or documents not in this run).</p>",
             plural(e.unmatched_gold, "gold label", "gold labels")
         );
     }
@@ -466,10 +466,10 @@ fn evaluation(page: &mut String, r: &Report) {
     for (i, s) in c.per_label().iter().enumerate() {
         let predicted: usize = counts.iter().map(|row| row[i]).sum();
         let idx = (i < r.labels.len()).then_some(i);
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<tr data-label=\"{}\"><td>{}{}</td><td class=\"n p\">{:.3}</td><td class=\"n r\">{:.3}</td><td class=\"n f1\">{:.3}</td>\
-             <td class=\"n s\">{}</td><td class=\"n\">{predicted}</td></tr>\n",
+             <td class=\"n s\">{}</td><td class=\"n\">{predicted}</td></tr>",
             esc(&s.label),
             swatch(idx),
             esc(&s.label),
@@ -510,7 +510,7 @@ fn evaluation(page: &mut String, r: &Report) {
                 esc(&format!("gold {} → predicted {}: {n} ({})", c.labels()[g], c.labels()[p], share(n, total)))
             );
         }
-        let _ = write!(page, "<td class=\"n\">{total}</td></tr>\n");
+        let _ = writeln!(page, "<td class=\"n\">{total}</td></tr>");
     }
     page.push_str("</tbody></table>\n</section>\n");
 }

@@ -118,7 +118,7 @@ fn write_report(
             paragraph: i,
             kind: crate::report::Kind::Body,
             section: e.section.clone(),
-            text: e.text.chars().take(400).collect(),
+            text: crate::report::page_text(&e.text),
             label: Some(labels[p.label].clone()),
             confidence: Some(p.confidence()),
             decision: "model".to_owned(),

@@ -291,6 +291,11 @@ fn bad_input_is_one_error_with_exit_code_2_and_no_page() {
         assert!(err.contains(message) && err.lines().count() == 1, "{err}");
         assert!(!html_path.exists());
     }
+    std::fs::write(&bad, format!("{good}\n")).unwrap();
+    let out = report(&[s(&bad), "-o", s(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to overwrite"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), format!("{good}\n"));
     let out = report(&["no/such/records.jsonl", "-o", s(&html_path)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no/such/records.jsonl"), "{}", stderr(&out));

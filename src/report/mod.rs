@@ -161,6 +161,11 @@ impl RecordLine {
     }
 }
 
+/// A text cut to what the page shows of it.
+pub fn page_text(s: &str) -> String {
+    cut(s, TABLE_CHARS)
+}
+
 /// The first `n` characters of `s` (with `…` when cut).
 fn cut(s: &str, n: usize) -> String {
     match s.char_indices().nth(n) {
@@ -672,6 +677,11 @@ pub fn run(model: &Model, opts: &ReportOptions<'_>) -> Result<()> {
         builder = builder.with_gold(Gold::read(opts.gold)?);
     }
     let name = opts.input.display().to_string();
+    if let (Ok(a), Ok(b)) = (opts.input.canonicalize(), opts.output.canonicalize()) {
+        if a == b {
+            anyhow::bail!("{}: refusing to overwrite the records with the report", opts.output.display());
+        }
+    }
     let reader: Box<dyn BufRead> = if opts.input == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {

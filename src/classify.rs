@@ -246,7 +246,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         header: None,
         files_done: 0,
         files_total: sources.len(),
-        report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), true)),
+        report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), crate::report::Strips::Draw)),
     };
     job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
 

@@ -109,7 +109,7 @@ fn write_report(
     predictions: &[Option<paratopic_classifier::Prediction>],
 ) -> Result<()> {
     let name = data.display().to_string();
-    let mut builder = crate::report::Builder::new(labels, false);
+    let mut builder = crate::report::Builder::new(labels, crate::report::Strips::Skip);
     for (i, ((e, p), &gold)) in examples.iter().zip(predictions).zip(targets).enumerate() {
         let Some(p) = p else { continue };
         let row = crate::report::Row {

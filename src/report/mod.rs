@@ -20,8 +20,9 @@ use anyhow::{Context, Result};
 use paratopic_classifier::metrics::Confusion;
 use paratopic_classifier::{Model, StagedFile};
 
-use crate::output::round;
 use serde::Deserialize;
+
+use crate::output::round;
 
 pub use gold::Gold;
 
@@ -265,6 +266,15 @@ impl Ord for Least {
     }
 }
 
+/// Whether the page draws a strip per document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strips {
+    /// Documents of a run.
+    Draw,
+    /// Cross-validation: the "document" is the training file, whose order means nothing.
+    Skip,
+}
+
 /// Collects records into what the page shows.
 pub struct Builder {
     labels: Vec<String>,
@@ -281,12 +291,12 @@ pub struct Builder {
     gold: Option<Gold>,
     /// (gold label, predicted label or none) → paragraphs.
     pairs: BTreeMap<(usize, Option<usize>), usize>,
-    strips: bool,
+    strips: Strips,
 }
 
 impl Builder {
-    /// A builder over the model's labels (in its order); `strips` keeps the strip cells.
-    pub fn new(model_labels: &[String], strips: bool) -> Self {
+    /// A builder over the model's labels (in its order).
+    pub fn new(model_labels: &[String], strips: Strips) -> Self {
         Builder {
             labels: model_labels.to_vec(),
             model_labels: model_labels.len(),
@@ -341,7 +351,7 @@ impl Builder {
         let d = match self.doc_index.get(&row.doc) {
             Some(&d) => d,
             None => {
-                let has_strip = self.strips && self.docs.len() < MAX_STRIPS;
+                let has_strip = self.strips == Strips::Draw && self.docs.len() < MAX_STRIPS;
                 self.docs.push(DocAgg {
                     name: row.doc.clone(),
                     counts: Vec::new(),
@@ -672,7 +682,7 @@ pub struct ReportOptions<'a> {
 
 /// `paratopic report`: reads the records (`-`: standard input), builds and writes the page.
 pub fn run(model: &Model, opts: &ReportOptions<'_>) -> Result<()> {
-    let mut builder = Builder::new(model.labels(), true);
+    let mut builder = Builder::new(model.labels(), Strips::Draw);
     if !opts.gold.is_empty() {
         builder = builder.with_gold(Gold::read(opts.gold)?);
     }
@@ -758,7 +768,7 @@ mod tests {
 
     #[test]
     fn counts_content_per_document_and_appends_unknown_labels() {
-        let mut b = Builder::new(&labels(), true);
+        let mut b = Builder::new(&labels(), Strips::Draw);
         b.add(row("d1", 0, Kind::Heading, Some("a"), Some(0.9)));
         b.add(row("d1", 1, Kind::Body, Some("b"), Some(0.6)));
         b.add(row("d2", 0, Kind::ListItem, Some("z"), Some(0.7)));
@@ -781,7 +791,7 @@ mod tests {
 
     #[test]
     fn keeps_the_least_confident_content_paragraphs_in_order() {
-        let mut b = Builder::new(&labels(), false);
+        let mut b = Builder::new(&labels(), Strips::Skip);
         for i in 0..100 {
             let c = ((i * 37) % 100) as f64 / 100.0;
             b.add(row("d", i, Kind::Body, Some("a"), Some(c)));
@@ -801,7 +811,7 @@ mod tests {
 
     #[test]
     fn long_documents_are_binned() {
-        let mut b = Builder::new(&labels(), true);
+        let mut b = Builder::new(&labels(), Strips::Draw);
         for i in 0..(MAX_CELLS * 3 + 1) {
             let label = if i < 242 { "a" } else { "b" };
             b.add(row("d", i, if i % 50 == 0 { Kind::Heading } else { Kind::Body }, Some(label), Some(0.9)));
@@ -826,7 +836,7 @@ mod tests {
 
     #[test]
     fn gold_pairs_make_a_confusion_with_no_topic() {
-        let mut b = Builder::new(&labels(), false);
+        let mut b = Builder::new(&labels(), Strips::Skip);
         b.add_with_gold(row("d", 0, Kind::Body, Some("a"), Some(0.9)), Some("a"));
         b.add_with_gold(row("d", 1, Kind::Body, None, None), Some("b"));
         let r = b.finish(&Settings {

@@ -36,8 +36,9 @@ tasks:
   report-check [--records FILE] [--png FILE] [--window W,H]
             classify the bundled corpus, write its HTML report (paratopic report) and
             render it in headless Chromium (Debian's chromium) to a PNG; fails when the
-            page logs to the console or draws nothing; prints the page size and render
-            time. --records reports on those records instead of the corpus
+            page logs to the console, draws nothing, or hovering a strip cell does not
+            show its text; prints the page size and render time. --records reports on
+            those records instead of the corpus
   curve     the learning curve of `paratopic suggest` against random picks on gnad
             (needs ../shared/data), written into docs/measurements.md
 ";

@@ -1,8 +1,9 @@
 //! `cargo xtask report-check`: the HTML report as a reader gets it. Classifies the bundled
 //! corpus, writes its report with `paratopic report`, renders the page in headless Chromium
 //! (Debian's `chromium`) to a PNG, and fails when the page logged anything to the console
-//! (an uncaught script error, a refused resource) or drew nothing. Prints the page's size
-//! and the render time next to that of an empty page.
+//! (an uncaught script error, a refused resource), drew nothing, or did not show a strip
+//! cell's text in the hover box when the pointer moved over it. Prints the page's size and
+//! the render time next to that of an empty page.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -81,6 +82,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     if png_bytes < 10_000 {
         bail!("{}: the screenshot is {png_bytes} bytes: the page drew nothing", png.display());
     }
+    let hover = hover_probe(&browser, &page, &dir)?;
     let empty = dir.join("empty.html");
     std::fs::write(&empty, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>empty</title></head><body></body></html>\n")?;
     let (baseline, _) = render(&browser, &empty, &dir.join("empty.png"), &opts.window)?;
@@ -89,6 +91,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     println!(
         "report-check: {lines} records -> {} ({:.1} KB, written in {:.2} s)\n\
          report-check: rendered by {} in {:.2} s (an empty page: {:.2} s), no console messages\n\
+         report-check: hovering a strip cell shows {hover:?}\n\
          report-check: screenshot {} ({:.0} KB)",
         page.display(),
         size as f64 / 1000.0,
@@ -100,6 +103,46 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         png_bytes as f64 / 1000.0
     );
     Ok(())
+}
+
+/// Moves the pointer over the first strip cell (in a copy of the page with a probe script at
+/// its end) and reads what the hover box shows from the DOM Chromium dumps; fails when the box
+/// stays hidden or does not show the cell's text.
+fn hover_probe(browser: &Path, page: &Path, dir: &Path) -> Result<String> {
+    const PROBE: &str = r##"<script>
+(function () {
+  var cell = document.querySelector("#strips [data-tip]") || document.querySelector("[data-tip]");
+  var box = cell.getBoundingClientRect();
+  cell.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: box.left + 1, clientY: box.top + 1 }));
+  document.body.setAttribute("data-probe", cell.getAttribute("data-tip") === document.getElementById("tip").textContent ? "same" : "different");
+})();
+</script>
+</body>"##;
+    let html = std::fs::read_to_string(page).with_context(|| format!("{}", page.display()))?;
+    let Some(end) = html.rfind("</body>") else { bail!("{}: no </body>", page.display()) };
+    let probe = dir.join("hover-probe.html");
+    std::fs::write(&probe, format!("{}{PROBE}{}", &html[..end], &html[end + "</body>".len()..]))?;
+    let profile = dir.join("hover-probe.profile");
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .args(["--disable-component-update", "--no-first-run", "--dump-dom", "--window-size=1280,2400"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", probe.canonicalize()?.display()))
+        .output()
+        .with_context(|| format!("cannot start {}", browser.display()))?;
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    if !dom.contains("data-probe=\"same\"") {
+        bail!("hovering a strip cell did not show its text in the hover box ({})", probe.display());
+    }
+    let tip = dom.find("<div id=\"tip\"").map(|i| &dom[i..]).unwrap_or_default();
+    let opening = &tip[..tip.find('>').unwrap_or(0)];
+    if tip.is_empty() || opening.contains("hidden") {
+        bail!("the hover box stayed hidden ({})", probe.display());
+    }
+    let text = tip[opening.len() + 1..].split("</div>").next().unwrap_or_default();
+    Ok(text.chars().take(60).collect::<String>() + "…")
 }
 
 /// The lines of a browser log that report something the page did: a console message, an

@@ -436,7 +436,7 @@ impl Builder {
             tip.push_str(&format!("\nsection: {}", cut(s, 80)));
         }
         match (&row.label, row.confidence) {
-            (Some(l), Some(c)) => tip.push_str(&format!("\n{l} {c:.2}")),
+            (Some(l), Some(c)) => tip.push_str(&format!("\n{l} · confidence {c:.2}")),
             (Some(l), None) => tip.push_str(&format!("\n{l} ({})", row.decision.replace('_', " "))),
             (None, _) => tip.push_str(&format!("\nno topic ({})", row.decision.replace('_', " "))),
         }

@@ -42,6 +42,8 @@ pub struct ClassifyOptions {
     pub explain: usize,
     pub min_confidence: Option<f64>,
     pub any_language: bool,
+    /// Also write an HTML report of the run.
+    pub report: Option<crate::report::RunReport>,
 }
 
 /// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
@@ -106,6 +108,8 @@ struct Scored {
     bytes: Vec<u8>,
     counts: Vec<usize>,
     unread: Unread,
+    /// What the report needs of each record (only with `--report`).
+    rows: Vec<crate::report::Row>,
 }
 
 /// Paragraphs per language the model does not read.
@@ -184,6 +188,7 @@ struct Job<'a> {
     header: Option<Vec<u8>>,
     files_done: usize,
     files_total: usize,
+    report: Option<crate::report::Builder>,
 }
 
 pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
@@ -250,6 +255,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         header: None,
         files_done: 0,
         files_total: sources.len(),
+        report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), crate::report::Strips::Draw)),
     };
     job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
 
@@ -281,6 +287,9 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     job.progress.finish_and_clear();
     if let Some(file) = file {
         file.commit()?;
+    }
+    if let (Some(report), Some(builder)) = (&opts.report, job.report.take()) {
+        report.write(model, &inputs, builder)?;
     }
     if !opts.quiet {
         print_summary(model.labels(), &job.summary);
@@ -320,7 +329,7 @@ impl Job<'_> {
         for (((source, items), scored), size) in fixed.iter().zip(scored).zip(sizes) {
             let scored = scored?;
             if items.is_some() {
-                self.emit(scored.bytes)?;
+                self.emit(scored.bytes, scored.rows)?;
                 self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
@@ -329,8 +338,12 @@ impl Job<'_> {
         Ok(())
     }
 
-    /// Queues records for the writer, after the header on the first call.
-    fn emit(&mut self, bytes: Vec<u8>) -> Result<()> {
+    /// Queues records for the writer, after the header on the first call; the report takes
+    /// their rows.
+    fn emit(&mut self, bytes: Vec<u8>, rows: Vec<crate::report::Row>) -> Result<()> {
+        if let Some(report) = &mut self.report {
+            rows.into_iter().for_each(|row| report.add(row));
+        }
         if let Some(header) = self.header.take() {
             self.out.write(header)?;
         }
@@ -544,7 +557,7 @@ impl Job<'_> {
                 units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
-                self.emit(scored.bytes)?;
+                self.emit(scored.bytes, scored.rows)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 for (code, n) in scored.unread {
                     *unread.entry(code).or_default() += n;
@@ -587,7 +600,7 @@ impl Ctx<'_> {
         let labels = self.model.labels();
         let mut counts = vec![0; labels.len() + 2];
         let mut unread = Unread::new();
-        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread }) };
+        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread, rows: Vec::new() }) };
         let other = labels.iter().position(|l| l == "other");
         let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
         let languages = identify_in_context(&texts);
@@ -657,6 +670,11 @@ impl Ctx<'_> {
             bytes: output::serialize(self.opts.format, labels, self.opts.explain > 0, &records)?,
             counts,
             unread,
+            rows: if self.opts.report.is_some() {
+                records.iter().map(crate::report::Row::from_record).collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 }

@@ -17,6 +17,8 @@ pub struct EvalOptions<'a> {
     pub seed: u64,
     pub folds_file: Option<&'a Path>,
     pub json: bool,
+    /// Also write the HTML report of the cross-validation here.
+    pub report: Option<&'a Path>,
 }
 
 pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<()> {
@@ -53,6 +55,9 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
             confusion.add(gold, p.label);
             scored.push((p.confidence(), gold, p.label));
         }
+    }
+    if let Some(path) = opts.report {
+        write_report(path, opts.data, &how, examples, labels, &targets, &predictions)?;
     }
     let reliability = Reliability::of(&scored.iter().map(|&(c, g, p)| (c, g == p)).collect::<Vec<_>>(), 10);
     let cuts = confidence_cuts(&scored, labels, &[0.0, 0.5, 0.7, 0.8, 0.9]);
@@ -91,6 +96,46 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
     let mut out = std::io::stdout().lock();
     out.write_all(report.as_bytes())?;
     Ok(out.flush()?)
+}
+
+/// The HTML page of the cross-validation: every scored example a record, its gold label known.
+fn write_report(
+    path: &Path,
+    data: &Path,
+    how: &str,
+    examples: &[Example],
+    labels: &[String],
+    targets: &[usize],
+    predictions: &[Option<paratopic_classifier::Prediction>],
+) -> Result<()> {
+    let name = data.display().to_string();
+    let mut builder = crate::report::Builder::new(labels, crate::report::Strips::Skip);
+    for (i, ((e, p), &gold)) in examples.iter().zip(predictions).zip(targets).enumerate() {
+        let Some(p) = p else { continue };
+        let row = crate::report::Row {
+            doc: name.clone(),
+            id: None,
+            paragraph: i,
+            kind: crate::report::Kind::Body,
+            section: e.section.clone(),
+            text: crate::report::page_text(&e.text),
+            label: Some(labels[p.label].clone()),
+            confidence: Some(p.confidence()),
+            decision: "model".to_owned(),
+            scores: labels.iter().cloned().zip(p.probabilities.iter().copied()).collect(),
+        };
+        builder.add_with_gold(row, Some(&labels[gold]));
+    }
+    let settings = crate::report::Settings {
+        source: format!("paratopic eval --data {name}"),
+        model: None,
+        model_name: "a model trained per fold".to_owned(),
+        evaluation_title: format!(
+            "cross-validation ({how}), each example predicted by the model trained without its fold \
+             (¶ is its place in the data, from 0)"
+        ),
+    };
+    crate::report::write(path, &builder.finish(&settings))
 }
 
 /// Every fold must leave training examples of every label; a label with one example, or a

@@ -5,6 +5,7 @@ mod destination;
 mod eval;
 mod input;
 mod output;
+mod report;
 mod suggest;
 mod train;
 
@@ -76,6 +77,33 @@ enum Command {
     Eval(EvalArgs),
     /// List the terms that indicate a label most strongly in a model.
     Explain(ExplainArgs),
+    /// Write one self-contained HTML page about labeled records (the JSONL of `classify`).
+    ///
+    /// The page shows the topic mix of the run and of each document, a strip per document
+    /// (a cell per paragraph in document order, coloured by topic, pale when unsure, headings
+    /// marked, text and scores on hover), a confidence histogram per topic, the 25 least
+    /// confident content paragraphs, the most indicative terms of the model, and with --gold
+    /// the precision, recall and F1 per label and the confusion matrix. No network, no
+    /// framework; the same records give the same bytes.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The records: JSONL written by `paratopic classify` (`-`: standard input).
+    #[arg(value_name = "RECORDS")]
+    input: PathBuf,
+    /// Where to write the page (atomically).
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// The model whose labels (and their order) and indicative terms the page shows (default:
+    /// the built-in model); labels only the records have are added after its own.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Gold labels to compare with: JSONL lines with a "label" and an "id", or a "doc" and a
+    /// "paragraph" (as in corpus/labels/); may be given several times.
+    #[arg(long, value_name = "FILE")]
+    gold: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -96,6 +124,11 @@ struct EvalArgs {
     /// Print the report as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Also write an HTML page of the cross-validation: per-label precision, recall and F1,
+    /// the confusion matrix as a heat map, confidence histograms and the least confident
+    /// paragraphs.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
@@ -140,6 +173,9 @@ struct ClassifyArgs {
     /// encoding).
     #[arg(short, long)]
     verbose: bool,
+    /// Also write an HTML report of the run (as `paratopic report` makes from the records).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -434,6 +470,7 @@ fn run(cli: Cli) -> Result<()> {
                     explain: args.explain,
                     min_confidence: args.min_confidence,
                     any_language: args.any_language,
+                    report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),
                 },
             )
         }
@@ -450,6 +487,7 @@ fn run(cli: Cli) -> Result<()> {
                 seed: args.seed,
                 folds_file: args.folds_file.as_deref(),
                 json: args.json,
+                report: args.report.as_deref(),
             };
             let (examples, labels) = args.model.read_data(&args.data)?;
             eval::run(&opts, &examples, &labels, &args.model.config()?)
@@ -464,6 +502,18 @@ fn run(cli: Cli) -> Result<()> {
                     count: args.count,
                     output: args.output.as_deref(),
                     quiet: args.common.quiet,
+                },
+            )
+        }
+        Command::Report(args) => {
+            let model = load_model(args.model.as_ref())?;
+            report::run(
+                &model,
+                &report::ReportOptions {
+                    input: &args.input,
+                    output: &args.output,
+                    gold: &args.gold,
+                    model: args.model.as_deref(),
                 },
             )
         }

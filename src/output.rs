@@ -29,7 +29,8 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn as_str(self) -> &'static str {
+    /// The name records carry.
+    pub fn as_str(self) -> &'static str {
         match self {
             Decision::Model => "model",
             Decision::NoEvidence => "no_evidence",

@@ -4,6 +4,7 @@ mod bench;
 mod compare;
 mod curve;
 mod eval;
+mod report_check;
 mod retrain;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,12 @@ tasks:
             from ../shared/data, side by side; skipped when ../shared is absent.
             --ceiling runs a grid of tuned linear classifiers (NB, SVM, logistic
             regression) instead of the four baselines and names the best of it
+  report-check [--records FILE] [--png FILE] [--window W,H]
+            classify the bundled corpus, write its HTML report (paratopic report) and
+            render it in headless Chromium (Debian's chromium) to a PNG; fails when the
+            page logs to the console, draws nothing, or hovering a strip cell does not
+            show its text; prints the page size and render time. --records reports on
+            those records instead of the corpus
   curve     the learning curve of `paratopic suggest` against random picks on gnad
             (needs ../shared/data), written into docs/measurements.md
 ";
@@ -148,6 +155,7 @@ fn main() -> ExitCode {
         Some("compare") => known_options(&args, &["--ceiling"], &[]),
         Some("bench") => known_options(&args, &["--pdf-only"], &["--mb", "--big-mb"]),
         Some("eval") => known_options(&args, &["--check", "--table"], &["--corpus", "--card"]),
+        Some("report-check") => known_options(&args, &[], &["--records", "--png", "--window"]),
         _ => Ok(()),
     };
     if let Err(e) = options {
@@ -171,6 +179,14 @@ fn main() -> ExitCode {
             let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));
             run_eval(&corpus, &card, args.iter().any(|a| a == "--check"), args.iter().any(|a| a == "--table"))
         }
+        Some("report-check") => report_check::run(
+            &root(),
+            &report_check::Options {
+                records: flag(&args, "--records"),
+                png: flag(&args, "--png"),
+                window: flag(&args, "--window").map_or_else(|| "1280,2400".to_owned(), |w| w.display().to_string()),
+            },
+        ),
         Some("help" | "--help" | "-h") => {
             print!("{HELP}");
             return ExitCode::SUCCESS;

@@ -1,37 +1,12 @@
 //! Inputs nobody curated, run through the real binary: clear errors, no panic, nothing lost.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("the binary runs")
-}
-
-fn run_on(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).output().expect("the binary runs")
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Exit code 2 and one line on stderr that contains `expect`.
-fn assert_error(out: &Output, expect: &str) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(expect), "expected {expect:?} in {err}");
-    assert!(!err.contains("panicked"));
-}
+use crate::util::{assert_error, paratopic, records, run_on, stderr, BIN};
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
     let mut bytes = if big_endian { vec![0xfe, 0xff] } else { vec![0xff, 0xfe] };
@@ -46,7 +21,7 @@ const GERMAN: &str = "Die Förderung der Cybersicherheit kritischer Infrastruktu
 #[test]
 fn paths_that_do_not_work() {
     let dir = tempfile::tempdir().unwrap();
-    assert_error(&run(&["classify", "no/such/path.txt"]), "no/such/path.txt");
+    assert_error(&paratopic(&["classify", "no/such/path.txt"]), "no/such/path.txt");
     std::fs::create_dir(dir.path().join("empty")).unwrap();
     assert_error(
         &run_on(dir.path(), &["classify", "empty"]),

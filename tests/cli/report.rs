@@ -3,25 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
+use crate::util::{paratopic, root, stderr, tiny_labeled_data};
+
 const LABELS: [&str; 5] = ["cybersecurity", "ai", "wsis", "financing", "other"];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn paratopic(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(root()).output().expect("the binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -369,14 +358,7 @@ fn a_custom_models_labels_lead_and_unknown_labels_are_added() {
 #[test]
 fn eval_report_shows_the_cross_validation() {
     let dir = tempfile::tempdir().unwrap();
-    let lines: String =
-        ["Cyberangriffe auf Netze", "Cyberangriffe auf Server", "Haushalt und Geld", "Haushaltsmittel Geld"]
-            .iter()
-            .zip(["cyber", "cyber", "fin", "fin"])
-            .map(|(text, label)| format!("{{\"text\": \"{text}\", \"label\": \"{label}\"}}\n"))
-            .collect();
-    let data = dir.path().join("d.jsonl");
-    std::fs::write(&data, lines).unwrap();
+    let data = tiny_labeled_data(dir.path());
     let html_path = dir.path().join("eval.html");
     let out = paratopic(&["eval", "--data", s(&data), "--folds", "2", "--json", "-q", "--report", s(&html_path)]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
+use crate::util::BIN;
 
 /// The peak memory the harness allows a streaming job, whatever the input length.
 const FLAT_MEMORY_BYTES: u64 = 64 << 20;

@@ -2,30 +2,14 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_paratopic");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{paratopic, records, root, stderr, tiny_labeled_data, BIN};
 
 fn documents() -> PathBuf {
     root().join("corpus/documents")
-}
-
-fn paratopic(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(root()).output().expect("the binary runs")
-}
-
-fn records(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A file in a fresh temporary folder.
@@ -363,13 +347,7 @@ fn help_explains_the_commands() {
 #[test]
 fn eval_reports_the_folds_it_used_and_refuses_mixed_fold_options() {
     let dir = tempfile::tempdir().unwrap();
-    let lines: String =
-        ["Cyberangriffe auf Netze", "Cyberangriffe auf Server", "Haushalt und Geld", "Haushaltsmittel Geld"]
-            .iter()
-            .zip(["cyber", "cyber", "fin", "fin"])
-            .map(|(text, label)| format!("{{\"text\": \"{text}\", \"label\": \"{label}\"}}\n"))
-            .collect();
-    let data = temp_file(&dir, "d.jsonl", lines.as_bytes());
+    let data = tiny_labeled_data(dir.path());
     let folds = temp_file(&dir, "f.tsv", b"0\t0\n1\t7\n2\t0\n3\t7\n");
     let (data, folds) = (data.to_str().unwrap(), folds.to_str().unwrap());
     let out = paratopic(&["eval", "--data", data, "--folds-file", folds, "--json", "-q"]);

@@ -21,7 +21,7 @@ use paratopic_ingest::{identify_in_context, Format as DocFormat, InContext, Inge
 use rayon::prelude::*;
 
 use crate::destination::Destination;
-use crate::input::{self, parse_jsonl, JsonlRecord, SkipReason, Source};
+use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
 use crate::output::{self, Decision, Format, Record, Scores};
 
 /// Files up to this size are read whole; larger ones (and longer streams) in pieces of
@@ -35,7 +35,7 @@ pub struct ClassifyOptions {
     pub inputs: Vec<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,
-    pub jsonl_input: bool,
+    pub input_format: InputFormat,
     pub skip_invalid: bool,
     pub quiet: bool,
     pub verbose: bool,
@@ -204,7 +204,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         }
         *skipped.entry(reason).or_insert(0) += 1;
     };
-    let extensions = input::extensions_for(opts.jsonl_input);
+    let extensions = input::extensions_for(opts.input_format);
     let sources = input::collect(&inputs, &extensions, &mut skip)?;
     if sources.is_empty() {
         bail!(
@@ -456,7 +456,7 @@ impl Job<'_> {
     /// whole (a PDF or a Word file is parsed as a whole; a legacy encoding is detected over
     /// the whole text).
     fn large(&mut self, source: &Source) -> Result<()> {
-        let jsonl = self.ctx.opts.jsonl_input;
+        let jsonl = self.ctx.opts.input_format == InputFormat::Jsonl;
         let name = source.path_or_dash();
         let (reader, head): (Box<dyn Read + Send>, Vec<u8>) = match source {
             Source::File { path, .. } => {
@@ -508,7 +508,7 @@ impl Job<'_> {
         let per_round = 2 * rayon::current_num_threads();
         let mut summary = vec![0; self.ctx.model.labels().len() + 2];
         let mut unread = Unread::new();
-        if self.ctx.opts.verbose && !self.ctx.opts.jsonl_input {
+        if self.ctx.opts.verbose && self.ctx.opts.input_format == InputFormat::Text {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
         }
         let name = source.path_or_dash();
@@ -530,7 +530,7 @@ impl Job<'_> {
             let parsed: Vec<Result<Parsed>> = round
                 .into_par_iter()
                 .map(|piece| -> Result<Parsed> {
-                    if !ctx.opts.jsonl_input {
+                    if ctx.opts.input_format == InputFormat::Text {
                         let paragraphs = stream::segment_piece(source.id(), &name, piece, layout)?;
                         return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
                     }
@@ -580,7 +580,7 @@ impl Ctx<'_> {
             Ok(bytes) => bytes,
             Err(e) => return skip_or_fail(source, e),
         };
-        if self.opts.jsonl_input {
+        if self.opts.input_format == InputFormat::Jsonl {
             return Ok(Parsed::Jsonl(parse_jsonl(&source.name(), &bytes, 1)?));
         }
         let doc = match source.read(bytes) {

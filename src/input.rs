@@ -208,12 +208,22 @@ fn walk(
     Ok(())
 }
 
+/// What `classify` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Documents (text, PDF, web pages, Word files) to cut into paragraphs.
+    Text,
+    /// One {"id", "text"} paragraph per line, classified as is.
+    Jsonl,
+}
+
 /// The extensions a folder walk takes for the given input format.
-pub fn extensions_for(jsonl: bool) -> Vec<&'static str> {
-    if jsonl {
-        vec!["jsonl"]
-    } else {
-        paratopic_ingest::Format::ALL.iter().flat_map(|f| f.extensions().iter().copied()).collect()
+pub fn extensions_for(format: InputFormat) -> Vec<&'static str> {
+    match format {
+        InputFormat::Jsonl => vec!["jsonl"],
+        InputFormat::Text => {
+            paratopic_ingest::Format::ALL.iter().flat_map(|f| f.extensions().iter().copied()).collect()
+        }
     }
 }
 

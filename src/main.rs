@@ -3,13 +3,13 @@
 mod classify;
 mod destination;
 mod eval;
+mod explain;
 mod input;
 mod output;
 mod report;
 mod suggest;
 mod train;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -132,7 +132,7 @@ struct EvalArgs {
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
-    common: CommonArgs,
+    threads: ThreadArgs,
 }
 
 #[derive(Args)]
@@ -152,7 +152,7 @@ struct ClassifyArgs {
     /// `text`: documents to cut into paragraphs; `jsonl`: one {"id", "text"} paragraph per line,
     /// classified as is.
     #[arg(long, value_enum, default_value = "text")]
-    input_format: InputFormat,
+    input_format: input::InputFormat,
     /// Add to each record the N terms that pushed the paragraph most towards its label.
     #[arg(long, value_name = "N", default_value_t = 0)]
     explain: usize,
@@ -191,12 +191,6 @@ fn probability(s: &str) -> Result<f64, String> {
 enum StemArg {
     German,
     English,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum InputFormat {
-    Text,
-    Jsonl,
 }
 
 #[derive(Args)]
@@ -249,7 +243,7 @@ struct ExplainArgs {
 pub struct ModelArgs {
     /// Naive Bayes variant: `multinomial`, `complement` or `complement-normalized` (Rennie et
     /// al. 2003, with weight normalization).
-    #[arg(long, value_enum, default_value_t = variant_arg(TrainConfig::default().variant))]
+    #[arg(long, value_enum, default_value_t = TrainConfig::default().variant.into())]
     variant: VariantArg,
     /// Additive smoothing of the term counts.
     #[arg(long, default_value_t = TrainConfig::default().alpha)]
@@ -264,10 +258,10 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = TrainConfig::default().tokenizer.stemming, action = ArgAction::Set)]
     stemming: bool,
     /// The Snowball stemmer `--stemming true` uses.
-    #[arg(long, value_enum, default_value = "german")]
+    #[arg(long, value_enum, default_value_t = TrainConfig::default().tokenizer.stem_language.into())]
     stem_language: StemArg,
     /// What to do with numbers and dates.
-    #[arg(long, value_enum, default_value = "drop")]
+    #[arg(long, value_enum, default_value_t = TrainConfig::default().tokenizer.numbers.into())]
     numbers: Numbers,
     /// Count each term once per paragraph (presence, not frequency).
     #[arg(long, default_value_t = TrainConfig::default().weighting.binary, action = ArgAction::Set)]
@@ -328,11 +322,23 @@ enum VariantArg {
     ComplementNormalized,
 }
 
-fn variant_arg(v: Variant) -> VariantArg {
-    match v {
-        Variant::Multinomial => VariantArg::Multinomial,
-        Variant::Complement => VariantArg::Complement,
-        Variant::ComplementNormalized => VariantArg::ComplementNormalized,
+impl From<Variant> for VariantArg {
+    fn from(v: Variant) -> Self {
+        match v {
+            Variant::Multinomial => VariantArg::Multinomial,
+            Variant::Complement => VariantArg::Complement,
+            Variant::ComplementNormalized => VariantArg::ComplementNormalized,
+        }
+    }
+}
+
+impl From<VariantArg> for Variant {
+    fn from(v: VariantArg) -> Self {
+        match v {
+            VariantArg::Multinomial => Variant::Multinomial,
+            VariantArg::Complement => Variant::Complement,
+            VariantArg::ComplementNormalized => Variant::ComplementNormalized,
+        }
     }
 }
 
@@ -341,6 +347,44 @@ enum Numbers {
     Drop,
     Placeholder,
     Keep,
+}
+
+impl From<NumberPolicy> for Numbers {
+    fn from(n: NumberPolicy) -> Self {
+        match n {
+            NumberPolicy::Drop => Numbers::Drop,
+            NumberPolicy::Placeholder => Numbers::Placeholder,
+            NumberPolicy::Keep => Numbers::Keep,
+        }
+    }
+}
+
+impl From<Numbers> for NumberPolicy {
+    fn from(n: Numbers) -> Self {
+        match n {
+            Numbers::Drop => NumberPolicy::Drop,
+            Numbers::Placeholder => NumberPolicy::Placeholder,
+            Numbers::Keep => NumberPolicy::Keep,
+        }
+    }
+}
+
+impl From<StemLanguage> for StemArg {
+    fn from(l: StemLanguage) -> Self {
+        match l {
+            StemLanguage::German => StemArg::German,
+            StemLanguage::English => StemArg::English,
+        }
+    }
+}
+
+impl From<StemArg> for StemLanguage {
+    fn from(l: StemArg) -> Self {
+        match l {
+            StemArg::German => StemLanguage::German,
+            StemArg::English => StemLanguage::English,
+        }
+    }
 }
 
 /// `4-5` → [4, 5]; `4` → [4, 4]; `0` → off.
@@ -385,23 +429,12 @@ impl ModelArgs {
             tokenizer: TokenizerConfig {
                 stopwords: self.stopwords,
                 stemming: self.stemming,
-                numbers: match self.numbers {
-                    Numbers::Drop => NumberPolicy::Drop,
-                    Numbers::Placeholder => NumberPolicy::Placeholder,
-                    Numbers::Keep => NumberPolicy::Keep,
-                },
-                stem_language: match self.stem_language {
-                    StemArg::German => StemLanguage::German,
-                    StemArg::English => StemLanguage::English,
-                },
+                numbers: self.numbers.into(),
+                stem_language: self.stem_language.into(),
             },
             min_df: self.min_df,
             alpha: self.alpha,
-            variant: match self.variant {
-                VariantArg::Multinomial => Variant::Multinomial,
-                VariantArg::Complement => Variant::Complement,
-                VariantArg::ComplementNormalized => Variant::ComplementNormalized,
-            },
+            variant: self.variant.into(),
             weighting: Weighting {
                 binary: self.binary,
                 sublinear_tf: self.sublinear_tf,
@@ -425,20 +458,26 @@ struct CommonArgs {
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+#[derive(Args)]
+struct ThreadArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 }
 
-impl CommonArgs {
-    fn apply(&self) -> Result<()> {
+impl ThreadArgs {
+    /// The worker pool the command runs in (`install`), so that its parallel work and
+    /// `rayon::current_num_threads` see `--threads`.
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(n) = self.threads {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build_global()
-                .context("cannot start the worker threads")?;
+            builder = builder.num_threads(n.max(1));
         }
-        Ok(())
+        builder.build().context("cannot start the worker threads")
     }
 }
 
@@ -452,35 +491,38 @@ fn load_model(path: Option<&PathBuf>) -> Result<Model> {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Classify(args) => {
-            args.common.apply()?;
+            let pool = args.common.threads.pool()?;
             // Ctrl-C stops the job cleanly: no partial output file, the previous one untouched.
             ctrlc::set_handler(|| classify::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed))
                 .context("cannot install the Ctrl-C handler")?;
             let model = load_model(args.model.as_ref())?;
-            classify::run(
-                &model,
-                &classify::ClassifyOptions {
-                    inputs: args.inputs,
-                    format: args.format,
-                    output: args.output,
-                    jsonl_input: args.input_format == InputFormat::Jsonl,
-                    skip_invalid: args.skip_invalid,
-                    quiet: args.common.quiet,
-                    verbose: args.verbose,
-                    explain: args.explain,
-                    min_confidence: args.min_confidence,
-                    any_language: args.any_language,
-                    report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),
-                },
-            )
+            pool.install(|| {
+                classify::run(
+                    &model,
+                    &classify::ClassifyOptions {
+                        inputs: args.inputs,
+                        format: args.format,
+                        output: args.output,
+                        input_format: args.input_format,
+                        skip_invalid: args.skip_invalid,
+                        quiet: args.common.quiet,
+                        verbose: args.verbose,
+                        explain: args.explain,
+                        min_confidence: args.min_confidence,
+                        any_language: args.any_language,
+                        report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),
+                    },
+                )
+            })
         }
         Command::Train(args) => {
-            args.common.apply()?;
+            let pool = args.common.threads.pool()?;
             let (examples, labels) = args.model.read_data(&args.data)?;
-            train::run(&args.data, &examples, &labels, &args.output, &args.model.config()?, args.common.quiet)
+            let config = args.model.config()?;
+            pool.install(|| train::run(&args.data, &examples, &labels, &args.output, &config, args.common.quiet))
         }
         Command::Eval(args) => {
-            args.common.apply()?;
+            let pool = args.threads.pool()?;
             let opts = eval::EvalOptions {
                 data: &args.data,
                 folds: args.folds,
@@ -490,20 +532,23 @@ fn run(cli: Cli) -> Result<()> {
                 report: args.report.as_deref(),
             };
             let (examples, labels) = args.model.read_data(&args.data)?;
-            eval::run(&opts, &examples, &labels, &args.model.config()?)
+            let config = args.model.config()?;
+            pool.install(|| eval::run(&opts, &examples, &labels, &config))
         }
         Command::Suggest(args) => {
-            args.common.apply()?;
+            let pool = args.common.threads.pool()?;
             let model = load_model(args.model.as_ref())?;
-            suggest::run(
-                &model,
-                &suggest::SuggestOptions {
-                    inputs: &args.inputs,
-                    count: args.count,
-                    output: args.output.as_deref(),
-                    quiet: args.common.quiet,
-                },
-            )
+            pool.install(|| {
+                suggest::run(
+                    &model,
+                    &suggest::SuggestOptions {
+                        inputs: &args.inputs,
+                        count: args.count,
+                        output: args.output.as_deref(),
+                        quiet: args.common.quiet,
+                    },
+                )
+            })
         }
         Command::Report(args) => {
             let model = load_model(args.model.as_ref())?;
@@ -519,20 +564,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Explain(args) => {
             let model = load_model(args.model.as_ref())?;
-            let labels: Vec<usize> = match &args.label {
-                Some(l) => vec![model.labels().iter().position(|x| x == l).with_context(|| {
-                    format!("unknown label {l:?} (the model knows: {})", model.labels().join(", "))
-                })?],
-                None => (0..model.labels().len()).collect(),
-            };
-            let mut out = std::io::stdout().lock();
-            for label in labels {
-                writeln!(out, "{}", model.labels()[label])?;
-                for (term, weight) in model.indicative_terms(label, args.top) {
-                    writeln!(out, "  {weight:>7.3}  {term}")?;
-                }
-            }
-            Ok(out.flush()?)
+            explain::run(&model, args.label.as_deref(), args.top)
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
             eprintln!("paratopic: warning: skipping {message}");
         }
     };
-    let sources = input::collect(opts.inputs, &input::extensions_for(false), &mut skip)?;
+    let sources = input::collect(opts.inputs, &input::extensions_for(input::InputFormat::Text), &mut skip)?;
     let documents: Vec<Result<(String, Vec<paratopic_ingest::Paragraph>), String>> = sources
         .par_iter()
         .map(|source: &Source| {

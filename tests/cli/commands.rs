@@ -350,7 +350,7 @@ fn eval_reports_the_folds_it_used_and_refuses_mixed_fold_options() {
     let data = tiny_labeled_data(dir.path());
     let folds = temp_file(&dir, "f.tsv", b"0\t0\n1\t7\n2\t0\n3\t7\n");
     let (data, folds) = (data.to_str().unwrap(), folds.to_str().unwrap());
-    let out = paratopic(&["eval", "--data", data, "--folds-file", folds, "--json", "-q"]);
+    let out = paratopic(&["eval", "--data", data, "--folds-file", folds, "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["folds"], 2);

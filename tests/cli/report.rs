@@ -360,7 +360,7 @@ fn eval_report_shows_the_cross_validation() {
     let dir = tempfile::tempdir().unwrap();
     let data = tiny_labeled_data(dir.path());
     let html_path = dir.path().join("eval.html");
-    let out = paratopic(&["eval", "--data", s(&data), "--folds", "2", "--json", "-q", "--report", s(&html_path)]);
+    let out = paratopic(&["eval", "--data", s(&data), "--folds", "2", "--json", "--report", s(&html_path)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let html = page(&html_path);

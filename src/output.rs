@@ -106,46 +106,33 @@ fn rounded<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
-/// The CSV columns before the per-label scores, in order; [`csv_row`] fills them.
-const CSV_COLUMNS: [&str; 15] = [
-    "doc",
-    "id",
-    "paragraph",
-    "start",
-    "end",
-    "kind",
-    "format",
-    "page",
-    "section",
-    "text",
-    "lang",
-    "label",
-    "confidence",
-    "decision",
-    "evidence",
+/// How a CSV column is filled from a record.
+type Column = fn(&Record<'_>) -> String;
+
+/// The CSV columns before the per-label scores, in order, each with how it is filled: the one
+/// list the header and the rows are made from.
+const CSV_COLUMNS: &[(&str, Column)] = &[
+    ("doc", |r| r.doc.to_owned()),
+    ("id", |r| r.id.unwrap_or_default().to_owned()),
+    ("paragraph", |r| r.paragraph.to_string()),
+    ("start", |r| r.start.to_string()),
+    ("end", |r| r.end.to_string()),
+    ("kind", |r| r.kind.to_owned()),
+    ("format", |r| r.format.unwrap_or_default().to_owned()),
+    ("page", |r| r.page.map(|p| p.to_string()).unwrap_or_default()),
+    ("section", |r| r.section.unwrap_or_default().to_owned()),
+    ("text", |r| r.text.to_owned()),
+    ("lang", |r| r.lang.unwrap_or_default().to_owned()),
+    ("label", |r| r.label.unwrap_or_default().to_owned()),
+    ("confidence", |r| r.confidence.map(|c| round(c).to_string()).unwrap_or_default()),
+    ("decision", |r| r.decision.as_str().to_owned()),
+    ("evidence", |r| r.evidence.map(|e| e.to_string()).unwrap_or_default()),
 ];
 
 /// One CSV row: the fixed columns, a score per label (empty when not scored), and with
 /// `explain` the explanation.
 fn csv_row(r: &Record<'_>, labels: &[String], explain: bool) -> Vec<String> {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let mut row = vec![
-        r.doc.to_owned(),
-        r.id.unwrap_or_default().to_owned(),
-        r.paragraph.to_string(),
-        r.start.to_string(),
-        r.end.to_string(),
-        r.kind.to_owned(),
-        r.format.unwrap_or_default().to_owned(),
-        opt(r.page.map(|p| p.to_string())),
-        r.section.unwrap_or_default().to_owned(),
-        r.text.to_owned(),
-        r.lang.unwrap_or_default().to_owned(),
-        r.label.unwrap_or_default().to_owned(),
-        opt(r.confidence.map(|c| round(c).to_string())),
-        r.decision.as_str().to_owned(),
-        opt(r.evidence.map(|e| e.to_string())),
-    ];
+    let mut row: Vec<String> = CSV_COLUMNS.iter().map(|(_, fill)| fill(r)).collect();
     match &r.scores {
         Some(scores) => row.extend(scores.values.iter().map(|v| round(*v).to_string())),
         None => row.extend(labels.iter().map(|_| String::new())),
@@ -166,7 +153,7 @@ pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8
         Format::Jsonl => Ok(Vec::new()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> = CSV_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+            let mut header: Vec<String> = CSV_COLUMNS.iter().map(|(name, _)| (*name).to_owned()).collect();
             header.extend(labels.iter().map(|l| format!("score_{l}")));
             if explain {
                 header.push("explain".to_owned());

@@ -174,6 +174,23 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             [Path::new("classify"), &big, Path::new("--model"), &model, Path::new("-q"), Path::new("-o"), &output];
         let (s, rss, _) = measure(cmd(&paratopic, &args), false)?;
         push(&format!("paratopic classify {big_mb} MB, 2 threads"), s, big_bytes, big_docs, rss);
+        // The same through a pipe (`cat | paratopic classify -`): streamed as the file is. The
+        // peak RSS /usr/bin/time reports is the largest of the shell's children: paratopic's.
+        let script = format!(
+            "cat '{}' | '{}' classify - --model '{}' -q -o '{}'",
+            big.display(),
+            paratopic.display(),
+            model.display(),
+            output.display()
+        );
+        let (s, rss, _) = measure(cmd("sh", &[Path::new("-c"), Path::new(&script)]), false)?;
+        push(
+            &format!("paratopic classify {big_mb} MB on standard input (cat |), 2 threads"),
+            s,
+            big_bytes,
+            big_docs,
+            rss,
+        );
     }
     let _ = std::fs::remove_file(&output);
     print_table(&runs);

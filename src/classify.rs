@@ -471,9 +471,11 @@ impl Job<'_> {
             Source::Stream { .. } => {
                 let mut reader = source.open()?;
                 let mut head = Vec::new();
-                // The first bytes tell binary input (`/dev/zero`) before any more is read.
+                // The first bytes tell binary input (`/dev/zero`) before any more is read; a
+                // PDF or a Word file is a document, read whole below.
                 let mut ended = stream::read_head(&mut reader, &mut head, 8192).with_context(|| source.name())?;
-                if let Some(kind) = paratopic_ingest::decode::binary_signature(&head) {
+                let document = !jsonl && DocFormat::detect(&name, &head) != DocFormat::Text;
+                if let Some(kind) = paratopic_ingest::decode::binary_signature(&head).filter(|_| !document) {
                     bail!(IngestError::Binary { path: name, kind });
                 }
                 if !ended {

@@ -233,6 +233,12 @@ fn a_device_named_as_input_is_read_as_a_stream() {
     let out = Command::new(BIN).args(["classify", "--input-format", "jsonl", "/dev/zero"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/dev/zero: binary file (NUL bytes)"));
+    // A PDF on standard input is a document, not binary noise.
+    let pdf =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ingest/tests/fixtures/un-res-75-32-de.pdf"))
+            .unwrap();
+    let out = String::from_utf8(through_stdin(&["classify", "-q", "-"], pdf)).unwrap();
+    assert!(out.lines().count() > 10 && out.contains("\"format\":\"pdf\""), "{out}");
     // A named pipe named directly is read to its end.
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("in.txt");

@@ -70,8 +70,8 @@ fn make_input(root: &Path, path: &Path, size: u64) -> Result<u64> {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<()> {
-    let mb: u64 = crate::number(args, "--mb")?.unwrap_or(200);
-    let big_mb: u64 = crate::number(args, "--big-mb")?.unwrap_or(1000);
+    let mb: u64 = crate::args::number(args, "--mb")?.unwrap_or(200);
+    let big_mb: u64 = crate::args::number(args, "--big-mb")?.unwrap_or(1000);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir)?;
     eprintln!("building paratopic (release)…");

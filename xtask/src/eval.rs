@@ -440,3 +440,20 @@ pub fn table(root: &Path, corpus: &Corpus, base: &TrainConfig, lexicon: &Lexicon
     }
     Ok(out)
 }
+
+pub const CURVE_START: &str = "<!-- suggest curve: written by cargo xtask curve -->";
+pub const CURVE_END: &str = "<!-- end of suggest curve -->";
+pub const TABLE_START: &str = "<!-- measurements: written by cargo xtask eval --table -->";
+pub const TABLE_END: &str = "<!-- end of measurements -->";
+
+/// Replaces what stands between `start` and `end` in a file (or appends both with `body`).
+pub fn splice(path: &Path, start: &str, end: &str, body: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (head, tail) = match (text.find(start), text.find(end)) {
+        (Some(a), Some(b)) if a < b => (&text[..a], &text[b + end.len()..]),
+        _ => (text.as_str(), "\n"),
+    };
+    crate::project::write_together(&[(path, format!("{head}{start}\n{body}{end}{tail}").as_bytes())])?;
+    println!("wrote {}", path.display());
+    Ok(())
+}

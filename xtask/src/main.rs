@@ -1,13 +1,18 @@
 //! Project tasks: `cargo xtask retrain | help`.
 
+mod args;
 mod bench;
 mod compare;
 mod curve;
 mod eval;
+mod project;
 mod report_check;
 mod retrain;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use args::{flag, known_options};
+use project::root;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -43,18 +48,13 @@ tasks:
             (needs ../shared/data), written into docs/measurements.md
 ";
 
-/// The repository root (xtask lives one level below it).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the repository").to_path_buf()
-}
-
 /// `cargo xtask eval`: print the figures and rewrite the card; `--check`: compare with the
 /// card instead; `--table`: measure the settings grid into docs/measurements.md.
 fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow::Result<()> {
-    let corpus = retrain::load_corpus(corpus_dir)?;
-    let config = retrain::default_config(corpus_dir)?;
+    let corpus = project::load_corpus(corpus_dir)?;
+    let config = project::default_config(corpus_dir)?;
     if table {
-        let lexicon = paratopic_classifier::Lexicon { weight: 1.0, ..retrain::corpus_lexicon(corpus_dir)? };
+        let lexicon = paratopic_classifier::Lexicon { weight: 1.0, ..project::corpus_lexicon(corpus_dir)? };
         // The table varies one setting at a time from this fixed baseline (not from the
         // current defaults, which the table itself chose).
         let base = paratopic_classifier::TrainConfig {
@@ -68,7 +68,7 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
             ..Default::default()
         };
         let rows = eval::table(&root(), &corpus, &base, &lexicon)?;
-        splice(&root().join("docs/measurements.md"), TABLE_START, TABLE_END, &rows)?;
+        eval::splice(&root().join("docs/measurements.md"), eval::TABLE_START, eval::TABLE_END, &rows)?;
         return Ok(());
     }
     let figures = eval::evaluate(&corpus, &config)?;
@@ -88,63 +88,15 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     if check {
         return eval::check(card, &figures);
     }
-    let model_path = root().join(retrain::MODEL_FILE);
+    let model_path = root().join(project::MODEL_FILE);
     let bytes = std::fs::read(&model_path)?;
     let model = paratopic_classifier::Model::from_bytes(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
     let held_out = eval::held_out(&root(), corpus_dir, &model)?;
     println!("held out, the committed model:\n{}", eval::held_out_text(&held_out));
     let text = retrain::model_card(&corpus, &model, &bytes, &figures, &held_out);
-    retrain::write_together(&[(card, text.as_bytes())])?;
+    project::write_together(&[(card, text.as_bytes())])?;
     println!("wrote {}", card.display());
-    Ok(())
-}
-
-const CURVE_START: &str = "<!-- suggest curve: written by cargo xtask curve -->";
-const CURVE_END: &str = "<!-- end of suggest curve -->";
-
-/// Replaces what stands between `start` and `end` in a file (or appends both with `body`).
-fn splice(path: &Path, start: &str, end: &str, body: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let (head, tail) = match (text.find(start), text.find(end)) {
-        (Some(a), Some(b)) if a < b => (&text[..a], &text[b + end.len()..]),
-        _ => (text.as_str(), "\n"),
-    };
-    retrain::write_together(&[(path, format!("{head}{start}\n{body}{end}{tail}").as_bytes())])?;
-    println!("wrote {}", path.display());
-    Ok(())
-}
-
-const TABLE_START: &str = "<!-- measurements: written by cargo xtask eval --table -->";
-const TABLE_END: &str = "<!-- end of measurements -->";
-
-/// The value after `name` in the arguments.
-fn flag(args: &[String], name: &str) -> Option<PathBuf> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(PathBuf::from)
-}
-
-/// The number after `name`, if given.
-fn number(args: &[String], name: &str) -> anyhow::Result<Option<u64>> {
-    match args.iter().position(|a| a == name).map(|i| args.get(i + 1)) {
-        None => Ok(None),
-        Some(Some(v)) => v.parse().map(Some).map_err(|_| anyhow::anyhow!("{name} takes a whole number, got {v:?}")),
-        Some(None) => anyhow::bail!("{name} takes a value"),
-    }
-}
-
-/// Refuses what a task does not know: a typo such as `--chek` must not run the task
-/// differently (`eval` without `--check` rewrites the card).
-fn known_options(args: &[String], switches: &[&str], with_value: &[&str]) -> anyhow::Result<()> {
-    let mut rest = args.iter().skip(1);
-    while let Some(arg) = rest.next() {
-        if with_value.contains(&arg.as_str()) {
-            if rest.next().is_none() {
-                anyhow::bail!("{arg} takes a value");
-            }
-        } else if !switches.contains(&arg.as_str()) {
-            anyhow::bail!("unknown option {arg:?} for `cargo xtask {}` (see `cargo xtask help`)", args[0]);
-        }
-    }
     Ok(())
 }
 
@@ -171,12 +123,14 @@ fn main() -> ExitCode {
         Some("compare") => compare::run(&root(), args.iter().any(|a| a == "--ceiling")),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("curve") => curve::run(&root()).and_then(|table| match table {
-            Some(table) => splice(&root().join("docs/measurements.md"), CURVE_START, CURVE_END, &table),
+            Some(table) => {
+                eval::splice(&root().join("docs/measurements.md"), eval::CURVE_START, eval::CURVE_END, &table)
+            }
             None => Ok(()),
         }),
         Some("eval") => {
             let corpus = flag(&args, "--corpus").unwrap_or_else(|| root().join("corpus"));
-            let card = flag(&args, "--card").unwrap_or_else(|| root().join(retrain::CARD_FILE));
+            let card = flag(&args, "--card").unwrap_or_else(|| root().join(project::CARD_FILE));
             run_eval(&corpus, &card, args.iter().any(|a| a == "--check"), args.iter().any(|a| a == "--table"))
         }
         Some("report-check") => report_check::run(

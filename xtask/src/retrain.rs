@@ -1,70 +1,34 @@
 //! `cargo xtask retrain`: train the default model on the corpus; write the model and its card.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{train, Lexicon, Model, StagedFile, TrainConfig};
+use paratopic_classifier::{train, Model};
 use paratopic_corpus::{topics, Corpus};
 use sha2::{Digest, Sha256};
 
-pub const MODEL_FILE: &str = "models/default.model";
-pub const CARD_FILE: &str = "models/default.md";
-
-/// The topic lexicon of the corpus (`lexicon.toml`), with the default weight.
-pub fn corpus_lexicon(corpus_dir: &Path) -> Result<Lexicon> {
-    let path = corpus_dir.join("lexicon.toml");
-    Ok(Lexicon { weight: Lexicon::DEFAULT_WEIGHT, terms: paratopic_corpus::read_lexicon(&path)? })
-}
-
-/// The settings of the default model: the library defaults (chosen by measurement, see
-/// `docs/measurements.md`) and the corpus lexicon.
-pub fn default_config(corpus_dir: &Path) -> Result<TrainConfig> {
-    let lexicon = corpus_lexicon(corpus_dir)?;
-    Ok(TrainConfig {
-        lexicon: if lexicon.weight > 0.0 { lexicon } else { Lexicon::default() },
-        ..TrainConfig::default()
-    })
-}
-
-/// Loads the corpus, refusing it with the list of problems when labels are misaligned.
-pub fn load_corpus(corpus_dir: &Path) -> Result<Corpus> {
-    Corpus::load(corpus_dir).with_context(|| format!("cannot use {}", corpus_dir.display()))
-}
+use crate::project::{CARD_FILE, MODEL_FILE};
 
 /// Trains on `corpus_dir` and writes the model and card into `out_dir/models/`.
 pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
-    let corpus = load_corpus(corpus_dir)?;
-    let config = default_config(corpus_dir)?;
+    let corpus = crate::project::load_corpus(corpus_dir)?;
+    let config = crate::project::default_config(corpus_dir)?;
     let model = train(&corpus.examples(), &topics(), &config)?;
     let bytes = model.to_bytes();
     let figures = crate::eval::evaluate(&corpus, &config)?;
-    let held_out = crate::eval::held_out(&crate::root(), corpus_dir, &model)?;
+    let held_out = crate::eval::held_out(&crate::project::root(), corpus_dir, &model)?;
     let card = model_card(&corpus, &model, &bytes, &figures, &held_out);
     std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
-    write_together(&[(&out_dir.join(MODEL_FILE), &bytes), (&out_dir.join(CARD_FILE), card.as_bytes())])?;
+    crate::project::write_together(&[
+        (&out_dir.join(MODEL_FILE), &bytes),
+        (&out_dir.join(CARD_FILE), card.as_bytes()),
+    ])?;
     eprintln!(
         "trained on {} paragraphs, {} terms; wrote {MODEL_FILE} and {CARD_FILE}",
         model.training().examples,
         model.vocabulary().len()
     );
-    Ok(())
-}
-
-/// Writes every file to a temporary file first and renames them only when all are written,
-/// so models/ never holds a model and a card from different runs.
-pub fn write_together(files: &[(&Path, &[u8])]) -> Result<()> {
-    let mut staged = Vec::new();
-    for (path, bytes) in files {
-        let file = StagedFile::create(path).with_context(|| format!("{}", path.display()))?;
-        file.file().write_all(bytes).with_context(|| format!("{}", path.display()))?;
-        staged.push(file);
-    }
-    for file in staged {
-        let path = file.path().to_path_buf();
-        file.commit().with_context(|| format!("{}", path.display()))?;
-    }
     Ok(())
 }
 

@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use paratopic_classifier::metrics::Confusion;
-use paratopic_classifier::{Model, StagedFile};
+use paratopic_classifier::Model;
 
 use serde::Deserialize;
 
+use crate::destination::Destination;
 use crate::output::round;
 
 pub use gold::Gold;
@@ -660,15 +661,16 @@ impl Report {
     }
 }
 
-/// Writes the page atomically.
+/// Writes the page: atomically to a regular file, directly to a pipe or device
+/// ([`Destination`]).
 pub fn write(path: &Path, report: &Report) -> Result<()> {
     let html = report.to_html();
-    let file = StagedFile::create(path).with_context(|| format!("{}: cannot create the report", path.display()))?;
-    let mut out = std::io::BufWriter::new(file.file());
+    let file = Destination::create(path)?;
+    let mut out = std::io::BufWriter::new(file.writer()?);
     out.write_all(html.as_bytes()).with_context(|| format!("{}", path.display()))?;
     out.flush().with_context(|| format!("{}", path.display()))?;
     drop(out);
-    file.commit().with_context(|| format!("{}", path.display()))
+    file.commit()
 }
 
 /// `paratopic report` options.

@@ -23,6 +23,7 @@
 
 mod calibration;
 mod compound;
+mod digest;
 mod error;
 mod eval;
 pub mod metrics;
@@ -32,13 +33,14 @@ mod suggest;
 mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
+pub use digest::hex;
 pub use error::{ClassifierError, ModelFormatError};
 pub use eval::{cross_validate, cross_validate_predictions, stratified_folds};
 pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
 pub use paratopic_features::Weighting;
 pub use staged::StagedFile;
 pub use suggest::{most_uncertain, Suggestion, NEAR_DUPLICATE};
-pub use train::{sorted_labels, train, training_digest, validate, Example, Lexicon, TrainConfig, Variant};
+pub use train::{sorted_labels, train, validate, Example, Lexicon, TrainConfig, Variant};
 
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use crate::compound::Decompounder;
 use crate::error::ModelFormatError;
 use crate::staged::StagedFile;
-use crate::train::{featurize, hex, TrainConfig};
+use crate::digest::hex;
+use crate::train::{featurize, TrainConfig};
 use crate::ClassifierError;
 
 /// The model file format version this build reads and writes.

@@ -14,9 +14,9 @@ use paratopic_features::{
 use paratopic_ingest::{StemLanguage, Tokenizer, TokenizerConfig};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::compound::Decompounder;
+use crate::digest::training_digest;
 use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
 use crate::ClassifierError;
 
@@ -447,26 +447,6 @@ fn complement_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
             complement.iter().map(|c| -(c / total).ln()).collect()
         })
         .collect()
-}
-
-/// SHA-256 over the label set and every example (label, text), in order.
-pub fn training_digest(examples: &[Example], labels: &[String]) -> String {
-    let mut hasher = Sha256::new();
-    for label in labels {
-        hasher.update(label.as_bytes());
-        hasher.update([0x1f]);
-    }
-    for e in examples {
-        hasher.update([0x1e]);
-        hasher.update(e.label.as_bytes());
-        hasher.update([0x1f]);
-        hasher.update(e.text.as_bytes());
-    }
-    hex(&hasher.finalize())
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Fits linfa-bayes `MultinomialNb` on the sufficient statistics of the sparse vectors and

@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::train::Example;
+use crate::config::Example;
 
 /// Lowercase hex of `bytes`, two digits a byte.
 pub fn hex(bytes: &[u8]) -> String {

@@ -4,7 +4,8 @@ use rayon::prelude::*;
 
 use crate::metrics::Confusion;
 use crate::model::Prediction;
-use crate::train::{train, validate, Example, TrainConfig};
+use crate::config::{validate, Example, TrainConfig};
+use crate::train::train;
 use crate::ClassifierError;
 
 /// A small deterministic random generator (SplitMix64), so folds depend on the seed only and

@@ -23,6 +23,7 @@
 
 mod calibration;
 mod compound;
+mod config;
 mod digest;
 mod error;
 mod eval;
@@ -34,13 +35,14 @@ mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
 pub use digest::hex;
-pub use error::{ClassifierError, ModelFormatError};
+pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
+pub use error::{ClassifierError, ModelFormatError, SettingError};
 pub use eval::{cross_validate, cross_validate_predictions, stratified_folds};
 pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
 pub use paratopic_features::Weighting;
 pub use staged::StagedFile;
 pub use suggest::{most_uncertain, Suggestion, NEAR_DUPLICATE};
-pub use train::{sorted_labels, train, validate, Example, Lexicon, TrainConfig, Variant};
+pub use train::train;
 
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,8 @@ use crate::compound::Decompounder;
 use crate::error::ModelFormatError;
 use crate::staged::StagedFile;
 use crate::digest::hex;
-use crate::train::{featurize, TrainConfig};
+use crate::config::TrainConfig;
+use crate::train::featurize;
 use crate::ClassifierError;
 
 /// The model file format version this build reads and writes.

@@ -11,7 +11,6 @@ use linfa::DatasetBase;
 use linfa_bayes::MultinomialNb;
 use ndarray::Array1;
 
-use crate::train::validate;
 use crate::*;
 
 /// Every paragraph of the three seed documents, labeled with the document it comes from: real

@@ -9,195 +9,21 @@ use linfa::ParamGuard;
 use linfa_bayes::{MultinomialNb, MultinomialNbValidParams};
 use ndarray::{Array1, Array2};
 use paratopic_features::{
-    add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary, Weighting,
+    add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary,
 };
-use paratopic_ingest::{StemLanguage, Tokenizer, TokenizerConfig};
+use paratopic_ingest::Tokenizer;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::compound::Decompounder;
+use crate::config::{validate, Example, TrainConfig, ValidTrainConfig, Variant};
 use crate::digest::training_digest;
+use crate::error::{ClassifierError, SettingError};
 use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
-use crate::ClassifierError;
-
-/// One labeled training paragraph.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Example {
-    /// The paragraph text.
-    pub text: String,
-    /// Its gold label.
-    pub label: String,
-    /// The heading above the paragraph, if known (used with [`TrainConfig::section_features`]).
-    #[serde(default)]
-    pub section: Option<String>,
-}
-
-impl Example {
-    /// An example without a section.
-    pub fn new(text: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { text: text.into(), label: label.into(), section: None }
-    }
-}
-
-/// The Naive Bayes variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Variant {
-    /// Multinomial NB: log P(term | label) and the label prior.
-    #[default]
-    Multinomial,
-    /// Complement NB (Rennie et al., 2003): a label scores high when its terms are rare in the
-    /// other labels' counts; robust to unbalanced labels.
-    Complement,
-    /// Complement NB with weight normalization (Rennie et al., 2003, section 3.2): each label's
-    /// weights are scaled to sum to 1, so labels with more text do not dominate.
-    ComplementNormalized,
-}
-
-/// Indicative terms per label, added as pseudo-counts to the class term counts before the
-/// weights are computed (a prior that shifts the model towards reviewed topic terms).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Lexicon {
-    /// Pseudo-count added per lexicon term (0 = off).
-    pub weight: f64,
-    /// Words per label, as written (they go through the model's tokenizer).
-    pub terms: std::collections::BTreeMap<String, Vec<String>>,
-}
-
-impl Lexicon {
-    /// The weight the measurements chose (`docs/measurements.md`): the default model's, and
-    /// the default of `--lexicon-weight`.
-    pub const DEFAULT_WEIGHT: f64 = 10.0;
-}
-
-/// Settings of training; saved in the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainConfig {
-    /// How text becomes tokens.
-    pub tokenizer: TokenizerConfig,
-    /// Keep terms found in at least this many training paragraphs.
-    pub min_df: usize,
-    /// Additive (Laplace/Lidstone) smoothing.
-    pub alpha: f64,
-    /// Multinomial or complement Naive Bayes.
-    #[serde(default)]
-    pub variant: Variant,
-    /// Term weighting (sublinear tf, idf, length normalization).
-    #[serde(default)]
-    pub weighting: Weighting,
-    /// Add word bigrams to the unigrams.
-    #[serde(default)]
-    pub bigrams: bool,
-    /// Add the character n-grams of every word, lengths `min..=max` (`[0, 0]` = off).
-    #[serde(default)]
-    pub char_ngrams: [usize; 2],
-    /// Add the tokens of the section heading, marked `§`, as extra features.
-    #[serde(default)]
-    pub section_features: bool,
-    /// Count the parts of German compounds too (`cybersicherheitsstrategie` →
-    /// `cybersicherheit`, `strategie`), with parts learned from the training words.
-    #[serde(default)]
-    pub decompound: bool,
-    /// Topic lexicon used as a prior.
-    #[serde(default)]
-    pub lexicon: Lexicon,
-    /// Fit a temperature on out-of-fold predictions (5-fold cross-validation inside the
-    /// training data) so that probabilities are calibrated.
-    #[serde(default)]
-    pub calibrate: bool,
-    /// With text in several languages, also train one model per language and route each
-    /// paragraph to the model of its language (chosen by measurement: `docs/measurements.md`).
-    #[serde(default)]
-    pub per_language: bool,
-    /// With `per_language`: the models of these languages (ISO 639-1) stem their words with
-    /// their language's Snowball stemmer (measured: English gains, real English macro-F1 0.803 →
-    /// 0.852; German loses, so it is not in the default).
-    #[serde(default)]
-    pub stemmed_languages: Vec<String>,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        // Chosen by cross-validation (docs/measurements.md): complement NB on raw counts,
-        // stop words removed, no stemming, German compounds also counted as their parts (the
-        // best seed figures once the corpus grew to 1,839 paragraphs in two languages).
-        Self {
-            tokenizer: TokenizerConfig { stemming: false, ..TokenizerConfig::default() },
-            min_df: 1,
-            alpha: 1.0,
-            variant: Variant::Complement,
-            weighting: Weighting::default(),
-            bigrams: false,
-            char_ngrams: [0, 0],
-            section_features: false,
-            decompound: true,
-            lexicon: Lexicon::default(),
-            calibrate: true,
-            per_language: true,
-            stemmed_languages: vec!["en".to_owned()],
-        }
-    }
-}
-
-impl TrainConfig {
-    fn check(&self) -> Result<(), ClassifierError> {
-        if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return Err(ClassifierError::Config(format!("alpha must be a positive number, got {}", self.alpha)));
-        }
-        if !(self.lexicon.weight.is_finite() && self.lexicon.weight >= 0.0) {
-            return Err(ClassifierError::Config(format!(
-                "lexicon weight must be a finite number, 0 or more, got {}",
-                self.lexicon.weight
-            )));
-        }
-        Ok(())
-    }
-}
 
 /// linfa-bayes 0.8.1 prints every fitted class histogram through a leftover `dbg!`. Training
 /// silences the process's stderr while it fits; the lock keeps two fits from racing for it.
 static STDERR_GAG: Mutex<()> = Mutex::new(());
-
-/// Checks the label set and the examples before any work: at least two labels, none empty or
-/// repeated, every example's label known, every label with an example.
-pub fn validate(examples: &[Example], labels: &[String]) -> Result<Vec<usize>, ClassifierError> {
-    if labels.len() < 2 {
-        return Err(ClassifierError::TooFewLabels(labels.len()));
-    }
-    let mut sorted: Vec<&String> = labels.iter().collect();
-    sorted.sort();
-    if let Some(empty) = labels.iter().find(|l| l.trim().is_empty()) {
-        return Err(ClassifierError::LabelSet(format!("empty label {empty:?}")));
-    }
-    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-        return Err(ClassifierError::LabelSet(format!("label {:?} appears twice", w[0])));
-    }
-    let mut targets = Vec::with_capacity(examples.len());
-    let mut seen = vec![false; labels.len()];
-    for (index, example) in examples.iter().enumerate() {
-        let Some(target) = labels.iter().position(|l| *l == example.label) else {
-            return Err(ClassifierError::UnknownLabel {
-                index,
-                label: example.label.clone(),
-                known: labels.join(", "),
-            });
-        };
-        seen[target] = true;
-        targets.push(target);
-    }
-    if let Some(missing) = seen.iter().position(|s| !s) {
-        return Err(ClassifierError::EmptyClass(labels[missing].clone()));
-    }
-    Ok(targets)
-}
-
-/// The label set of `examples` in sorted order.
-pub fn sorted_labels(examples: &[Example]) -> Vec<String> {
-    let mut labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
-    labels.sort();
-    labels.dedup();
-    labels
-}
 
 /// Turns text into tokens the way a model with `config` does: the tokenizer, then bigrams
 /// and section tokens when they are switched on.
@@ -237,11 +63,11 @@ pub(crate) fn featurize(
 /// every prediction). With [`TrainConfig::per_language`] and text in more than one language,
 /// the model also holds one model per language, each trained on the examples identified as
 /// being in that language (and on those too short to identify), and routes a paragraph to the
-/// model of its language ([`Model::route`]).
+/// model of its language ([`Model::route`]). The settings are checked first.
 pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<Model, ClassifierError> {
-    let mut data = fit_data(examples, labels, config)?;
+    let config = config.check()?;
+    let mut data = fit_data(examples, labels, &config)?;
     if config.per_language {
-        let single = TrainConfig { per_language: false, ..config.clone() };
         let languages: Vec<Option<&'static str>> = examples
             .par_iter()
             .map(|e| paratopic_ingest::identify_language(&e.text).filter(|l| l.reliable).map(|l| l.code))
@@ -256,15 +82,8 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
             if subset.len() == examples.len() {
                 continue; // one language: nothing to route
             }
-            let mut config = single.clone();
-            if let Some(stemmer) =
-                config.stemmed_languages.contains(&lang).then(|| StemLanguage::for_code(&lang)).flatten()
-            {
-                config.tokenizer.stemming = true;
-                config.tokenizer.stem_language = stemmer;
-            }
             // A language without examples of every label keeps the whole model.
-            if let Ok(model) = fit_data(&subset, labels, &config) {
+            if let Ok(model) = fit_data(&subset, labels, &config.for_language(&lang)) {
                 data.by_language.push(LanguageModel { lang, model });
             }
         }
@@ -273,8 +92,7 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
 }
 
 /// Fits one model (no routing).
-fn fit_data(examples: &[Example], labels: &[String], config: &TrainConfig) -> Result<ModelData, ClassifierError> {
-    config.check()?;
+fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) -> Result<ModelData, ClassifierError> {
     let targets = validate(examples, labels)?;
     let tokenizer = Tokenizer::new(config.tokenizer.clone());
     let (compound_parts, compounds) = if config.decompound {
@@ -344,7 +162,7 @@ fn fit_data(examples: &[Example], labels: &[String], config: &TrainConfig) -> Re
         if config.calibrate { fit_temperature(examples, labels, config) } else { (1.0, 0.0) };
     let data = ModelData {
         labels: labels.to_vec(),
-        config: config.clone(),
+        config: config.to_config(),
         training,
         vocabulary,
         compound_parts,
@@ -364,11 +182,11 @@ const CALIBRATION_FOLDS: usize = 5;
 /// The calibration `(t, γ)` fitted on out-of-fold scores of an inner cross-validation (seed
 /// 0), or `(1, 0)` when the data is too small for one (fewer than 20 examples, or a fold that
 /// cannot train).
-fn fit_temperature(examples: &[Example], labels: &[String], config: &TrainConfig) -> (f64, f64) {
+fn fit_temperature(examples: &[Example], labels: &[String], config: &ValidTrainConfig) -> (f64, f64) {
     if examples.len() < 20 {
         return (1.0, 0.0);
     }
-    let inner = TrainConfig { calibrate: false, per_language: false, ..config.clone() };
+    let inner = config.uncalibrated_single_model().to_config();
     let Ok(targets) = validate(examples, labels) else { return (1.0, 0.0) };
     let folds: Vec<Option<usize>> =
         crate::eval::stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
@@ -403,7 +221,7 @@ fn training_languages(examples: &[Example]) -> Vec<String> {
 /// the lexicon weight is 0.
 fn lexicon_tokens(
     tokenizer: &Tokenizer,
-    config: &TrainConfig,
+    config: &ValidTrainConfig,
     labels: &[String],
 ) -> Result<Vec<(usize, String)>, ClassifierError> {
     let mut out = Vec::new();
@@ -412,7 +230,7 @@ fn lexicon_tokens(
     }
     for (label, words) in &config.lexicon.terms {
         let Some(index) = labels.iter().position(|l| l == label) else {
-            return Err(ClassifierError::Config(format!("lexicon label {label:?} is not a training label")));
+            return Err(SettingError::LexiconLabel(label.clone()).into());
         };
         for word in words {
             tokenizer.for_each_token(word, |t| out.push((index, t.to_owned())));

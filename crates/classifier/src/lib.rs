@@ -27,6 +27,7 @@ mod config;
 mod digest;
 mod error;
 mod eval;
+mod featurize;
 pub mod metrics;
 mod model;
 mod staged;

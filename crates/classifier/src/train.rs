@@ -8,9 +8,7 @@ use linfa::DatasetBase;
 use linfa::ParamGuard;
 use linfa_bayes::{MultinomialNb, MultinomialNbValidParams};
 use ndarray::{Array1, Array2};
-use paratopic_features::{
-    add_bigrams, add_char_ngrams, inverse_document_frequency, SparseVector, Vocabulary,
-};
+use paratopic_features::{inverse_document_frequency, SparseVector, Vocabulary};
 use paratopic_ingest::Tokenizer;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -19,45 +17,12 @@ use crate::compound::Decompounder;
 use crate::config::{validate, Example, TrainConfig, ValidTrainConfig, Variant};
 use crate::digest::training_digest;
 use crate::error::{ClassifierError, SettingError};
+use crate::featurize::Featurizer;
 use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
 
 /// linfa-bayes 0.8.1 prints every fitted class histogram through a leftover `dbg!`. Training
 /// silences the process's stderr while it fits; the lock keeps two fits from racing for it.
 static STDERR_GAG: Mutex<()> = Mutex::new(());
-
-/// Turns text into tokens the way a model with `config` does: the tokenizer, then bigrams
-/// and section tokens when they are switched on.
-pub(crate) fn featurize(
-    tokenizer: &Tokenizer,
-    config: &TrainConfig,
-    compounds: Option<&Decompounder>,
-    text: &str,
-    section: Option<&str>,
-) -> Vec<String> {
-    let mut tokens = tokenizer.tokenize(text);
-    let words = tokens.len();
-    if config.bigrams {
-        add_bigrams(&mut tokens);
-    }
-    if config.char_ngrams[1] > 0 {
-        let mut grams = tokens[..words].to_vec();
-        add_char_ngrams(&mut grams, config.char_ngrams[0], config.char_ngrams[1]);
-        tokens.extend(grams.drain(words..));
-    }
-    if let Some(compounds) = compounds {
-        for i in 0..words {
-            if let Some((a, b)) = compounds.split(&tokens[i]) {
-                let (a, b) = (a.to_owned(), b.to_owned());
-                tokens.push(a);
-                tokens.push(b);
-            }
-        }
-    }
-    if let (true, Some(section)) = (config.section_features, section) {
-        tokenizer.for_each_token(section, |t| tokens.push(format!("§{t}")));
-    }
-    tokens
-}
 
 /// Trains a model on `examples` with the labels in the given order (the order of the scores in
 /// every prediction). With [`TrainConfig::per_language`] and text in more than one language,
@@ -102,11 +67,10 @@ fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) 
     } else {
         (Vec::new(), None)
     };
-    let tokens: Vec<Vec<String>> = examples
-        .par_iter()
-        .map(|e| featurize(&tokenizer, config, compounds.as_ref(), &e.text, e.section.as_deref()))
-        .collect();
-    let lexicon = lexicon_tokens(&tokenizer, config, labels)?;
+    let featurizer = Featurizer::new(config, tokenizer, compounds);
+    let tokens: Vec<Vec<String>> =
+        examples.par_iter().map(|e| featurizer.tokens(&e.text, e.section.as_deref())).collect();
+    let lexicon = lexicon_tokens(featurizer.tokenizer(), config, labels)?;
     let mut vocabulary = Vocabulary::build(tokens.iter().map(Vec::as_slice), config.min_df);
     if lexicon.iter().any(|(_, t)| vocabulary.id(t).is_none()) {
         let mut terms: Vec<String> = vocabulary.terms().to_vec();

@@ -28,6 +28,7 @@ mod digest;
 mod error;
 mod eval;
 mod featurize;
+mod fit;
 pub mod metrics;
 mod model;
 mod staged;

@@ -1,28 +1,18 @@
-//! Training: tokens → vocabulary → sparse counts → linfa-bayes `MultinomialNb`, fitted in dense
-//! batches of bounded size → the learned log-probabilities turned into a [`Model`].
+//! Training: tokens → vocabulary → sparse counts → the class term counts, fitted by
+//! linfa-bayes ([`crate::fit`]) → the scorer's weights, all derived from that fit → a
+//! [`Model`], with a calibrated temperature and one model per language when asked.
 
-use std::sync::Mutex;
-
-use linfa::traits::FitWith;
-use linfa::DatasetBase;
-use linfa::ParamGuard;
-use linfa_bayes::{MultinomialNb, MultinomialNbValidParams};
-use ndarray::{Array1, Array2};
 use paratopic_features::{inverse_document_frequency, SparseVector, Vocabulary};
 use paratopic_ingest::Tokenizer;
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::compound::Decompounder;
 use crate::config::{validate, Example, TrainConfig, ValidTrainConfig, Variant};
 use crate::digest::training_digest;
 use crate::error::{ClassifierError, SettingError};
 use crate::featurize::Featurizer;
+use crate::fit::{fit_multinomial, Fitted};
 use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
-
-/// linfa-bayes 0.8.1 prints every fitted class histogram through a leftover `dbg!`. Training
-/// silences the process's stderr while it fits; the lock keeps two fits from racing for it.
-static STDERR_GAG: Mutex<()> = Mutex::new(());
 
 /// Trains a model on `examples` with the labels in the given order (the order of the scores in
 /// every prediction). With [`TrainConfig::per_language`] and text in more than one language,
@@ -87,35 +77,24 @@ fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) 
     for v in &mut vectors {
         config.weighting.apply(v, idf.as_deref());
     }
-    let learned = fit_multinomial(&vectors, &targets, labels.len(), vocabulary.len(), config.alpha)?;
+    // The class term counts: the per-label sums of the vectors, plus the lexicon's
+    // pseudo-counts.
+    let mut counts = vec![vec![0.0f64; vocabulary.len()]; labels.len()];
+    for (v, &t) in vectors.iter().zip(&targets) {
+        for &(f, x) in v.entries() {
+            counts[t][f as usize] += x;
+        }
+    }
+    for &(label, ref term) in &lexicon {
+        let id = vocabulary.id(term).expect("lexicon terms are in the vocabulary") as usize;
+        counts[label][id] += config.lexicon.weight;
+    }
+    let fitted = fit_multinomial(&counts, config.alpha)?;
     let mut per_label = vec![0; labels.len()];
     for &t in &targets {
         per_label[t] += 1;
     }
-    // The prior is the share of examples per label (linfa-bayes saw one row per label).
-    let log_prior: Vec<f64> = per_label.iter().map(|&n| (n as f64 / examples.len() as f64).ln()).collect();
-    let (class_bias, weights) = if config.variant == Variant::Multinomial && lexicon.is_empty() {
-        // linfa-bayes's own log-probabilities, as they are.
-        (log_prior, learned.feature_log_prob)
-    } else {
-        let mut counts = learned.feature_count;
-        for &(label, ref term) in &lexicon {
-            let id = vocabulary.id(term).expect("lexicon terms are in the vocabulary") as usize;
-            counts[label][id] += config.lexicon.weight;
-        }
-        match config.variant {
-            Variant::Multinomial => (log_prior, multinomial_weights(&counts, config.alpha)),
-            Variant::Complement => (vec![0.0; labels.len()], complement_weights(&counts, config.alpha)),
-            Variant::ComplementNormalized => {
-                let mut weights = complement_weights(&counts, config.alpha);
-                for row in &mut weights {
-                    let total: f64 = row.iter().sum();
-                    row.iter_mut().for_each(|w| *w /= total);
-                }
-                (vec![0.0; labels.len()], weights)
-            }
-        }
-    };
+    let (class_bias, weights) = weights(config, fitted, &per_label);
     let training = TrainingSummary {
         examples: examples.len(),
         per_label,
@@ -138,6 +117,29 @@ fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) 
         by_language: Vec::new(),
     };
     Ok(data)
+}
+
+/// The one estimate of the scorer's weights, `(class bias, weights[label][term])`, derived
+/// from the linfa-bayes fit: multinomial NB takes its log-probabilities as they are, with the
+/// share of examples per label as prior (linfa-bayes saw one row per label); complement NB is
+/// computed from the counts it learned.
+fn weights(config: &ValidTrainConfig, fitted: Fitted, per_label: &[usize]) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let n_examples: usize = per_label.iter().sum();
+    match config.variant {
+        Variant::Multinomial => {
+            let log_prior = per_label.iter().map(|&n| (n as f64 / n_examples as f64).ln()).collect();
+            (log_prior, fitted.feature_log_prob)
+        }
+        Variant::Complement => (vec![0.0; per_label.len()], complement_weights(&fitted.feature_count, config.alpha)),
+        Variant::ComplementNormalized => {
+            let mut weights = complement_weights(&fitted.feature_count, config.alpha);
+            for row in &mut weights {
+                let total: f64 = row.iter().sum();
+                row.iter_mut().for_each(|w| *w /= total);
+            }
+            (vec![0.0; per_label.len()], weights)
+        }
+    }
 }
 
 /// Folds of the calibration's inner cross-validation.
@@ -205,17 +207,6 @@ fn lexicon_tokens(
     Ok(out)
 }
 
-/// log((count + alpha) / Σ(count + alpha)) per label: the multinomial estimate.
-fn multinomial_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
-    counts
-        .iter()
-        .map(|row| {
-            let total: f64 = row.iter().map(|c| c + alpha).sum();
-            row.iter().map(|c| ((c + alpha) / total).ln()).collect()
-        })
-        .collect()
-}
-
 /// Complement NB: −log((complement count + alpha) / Σ(complement count + alpha)), where the
 /// complement count of a label sums the counts of every other label.
 fn complement_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
@@ -231,105 +222,3 @@ fn complement_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Fits linfa-bayes `MultinomialNb` on the sufficient statistics of the sparse vectors and
-/// returns what it learned for every term.
-///
-/// The statistics are the per-label sums of the vectors (one dense row per label), so memory
-/// is labels × terms whatever the corpus size. Terms whose per-label counts are identical
-/// (most rare words) share one column, and one extra "ballast" column per label carries the
-/// smoothing mass of the columns left out, so that linfa-bayes's normalizer
-/// Σ(count + alpha) is that of the full vocabulary and every log-probability is the one a fit
-/// on all rows gives. This matters because linfa-bayes 0.8.1 prints every fitted array through
-/// a leftover `dbg!` (silenced, but each number still costs unbuffered writes): on the gnad
-/// news set 48k terms have 7k distinct count columns.
-pub(crate) fn fit_multinomial(
-    vectors: &[SparseVector],
-    targets: &[usize],
-    n_labels: usize,
-    n_features: usize,
-    alpha: f64,
-) -> Result<Learned, ClassifierError> {
-    let params: MultinomialNbValidParams<f64, usize> =
-        MultinomialNb::params().alpha(alpha).check().map_err(|e| ClassifierError::Fit(e.to_string()))?;
-    let mut sums = vec![vec![0.0f64; n_features]; n_labels];
-    for (v, &t) in vectors.iter().zip(targets) {
-        for &(f, x) in v.entries() {
-            sums[t][f as usize] += x;
-        }
-    }
-    // Columns with the same counts for every label share one column, numbered in term order.
-    let mut group_of = vec![0usize; n_features];
-    let mut groups: Vec<usize> = Vec::new();
-    let mut seen: std::collections::HashMap<Vec<u64>, usize> = std::collections::HashMap::new();
-    for f in 0..n_features {
-        let key: Vec<u64> = sums.iter().map(|row| row[f].to_bits()).collect();
-        group_of[f] = *seen.entry(key).or_insert_with(|| {
-            groups.push(f);
-            groups.len() - 1
-        });
-    }
-    let n_groups = groups.len();
-    let ballast = n_groups < n_features;
-    let columns = n_groups + usize::from(ballast);
-    let mut records = Array2::<f64>::zeros((n_labels, columns));
-    for (c, row) in sums.iter().enumerate() {
-        for (g, &f) in groups.iter().enumerate() {
-            records[[c, g]] = row[f];
-        }
-        if ballast {
-            // Σ over all terms of (count + alpha), minus what the kept columns add, minus the
-            // alpha linfa-bayes adds to the ballast column itself.
-            let full: f64 = row.iter().map(|x| x + alpha).sum();
-            let kept: f64 = groups.iter().map(|&f| row[f] + alpha).sum();
-            records[[c, n_groups]] = (full - kept - alpha).max(0.0);
-        }
-    }
-    let dataset = DatasetBase::new(records, Array1::from_iter(0..n_labels));
-    let fitted = {
-        let _lock = STDERR_GAG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let _silence = gag::Gag::stderr().ok();
-        params.fit_with(None, &dataset).map_err(|e| ClassifierError::Fit(e.to_string()))?
-    };
-    let grouped = extract(&fitted, n_labels, columns)?;
-    let expand = |rows: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
-        rows.into_iter().map(|row| group_of.iter().map(|&g| row[g]).collect()).collect()
-    };
-    Ok(Learned { feature_log_prob: expand(grouped.feature_log_prob), feature_count: expand(grouped.feature_count) })
-}
-
-/// What linfa-bayes learned, per label in label order.
-pub(crate) struct Learned {
-    pub feature_log_prob: Vec<Vec<f64>>,
-    pub feature_count: Vec<Vec<f64>>,
-}
-
-/// Reads the per-class term counts and log-probabilities out of a fitted linfa-bayes model
-/// (through its serde representation, the only public view of them), in label order.
-fn extract(model: &MultinomialNb<f64, usize>, n_labels: usize, n_features: usize) -> Result<Learned, ClassifierError> {
-    #[derive(Deserialize)]
-    struct Fitted {
-        class_info: std::collections::HashMap<usize, Histogram>,
-    }
-    #[derive(Deserialize)]
-    struct Histogram {
-        feature_count: DenseArray,
-        feature_log_prob: DenseArray,
-    }
-    #[derive(Deserialize)]
-    struct DenseArray {
-        data: Vec<f64>,
-    }
-    let bad = |what: String| ClassifierError::Fit(format!("unexpected linfa-bayes model: {what}"));
-    let value = serde_json::to_value(model).map_err(|e| bad(e.to_string()))?;
-    let mut fitted: Fitted = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
-    let mut learned = Learned { feature_log_prob: Vec::new(), feature_count: Vec::new() };
-    for label in 0..n_labels {
-        let h = fitted.class_info.remove(&label).ok_or_else(|| bad(format!("class {label} missing")))?;
-        if h.feature_log_prob.data.len() != n_features || h.feature_count.data.len() != n_features {
-            return Err(bad(format!("class {label} has {} features", h.feature_log_prob.data.len())));
-        }
-        learned.feature_log_prob.push(h.feature_log_prob.data);
-        learned.feature_count.push(h.feature_count.data);
-    }
-    Ok(learned)
-}

@@ -29,6 +29,7 @@ mod error;
 mod eval;
 mod featurize;
 mod fit;
+mod folds;
 pub mod metrics;
 mod model;
 mod staged;
@@ -39,7 +40,8 @@ pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability}
 pub use digest::hex;
 pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
 pub use error::{ClassifierError, ModelFormatError, SettingError};
-pub use eval::{cross_validate, cross_validate_predictions, stratified_folds};
+pub use eval::{cross_validate, cross_validate_predictions};
+pub use folds::stratified_folds;
 pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
 pub use paratopic_features::Weighting;
 pub use staged::StagedFile;

@@ -92,7 +92,7 @@ pub(crate) struct ModelData {
     /// The temperature grows with the known terms `n` of a text as `(1 + n)^exponent`.
     #[serde(default)]
     pub temperature_exponent: f64,
-    /// One model per language, trained on that language's examples (see [`crate::train`]).
+    /// One model per language, trained on that language's examples (`TrainConfig::per_language`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_language: Vec<LanguageModel>,
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::Model;
+use crate::model::Model;
 
 /// Word-set overlap (Jaccard) at which two paragraphs count as near-duplicates.
 pub const NEAR_DUPLICATE: f64 = 0.5;

@@ -12,6 +12,7 @@ use crate::digest::training_digest;
 use crate::error::{ClassifierError, SettingError};
 use crate::featurize::Featurizer;
 use crate::fit::{fit_multinomial, Fitted};
+use crate::folds::{out_of_fold, stratified_folds};
 use crate::model::{LanguageModel, Model, ModelData, TrainingSummary};
 
 /// Trains a model on `examples` with the labels in the given order (the order of the scores in
@@ -43,6 +44,12 @@ pub fn train(examples: &[Example], labels: &[String], config: &TrainConfig) -> R
             }
         }
     }
+    Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
+}
+
+/// Trains one model (no routing) and builds its scorer.
+fn train_single(examples: &[Example], labels: &[String], config: &ValidTrainConfig) -> Result<Model, ClassifierError> {
+    let data = fit_data(examples, labels, config)?;
     Model::from_data(data).map_err(|e| ClassifierError::Fit(e.to_string()))
 }
 
@@ -152,11 +159,11 @@ fn fit_temperature(examples: &[Example], labels: &[String], config: &ValidTrainC
     if examples.len() < 20 {
         return (1.0, 0.0);
     }
-    let inner = config.uncalibrated_single_model().to_config();
+    let inner = config.uncalibrated_single_model();
     let Ok(targets) = validate(examples, labels) else { return (1.0, 0.0) };
     let folds: Vec<Option<usize>> =
-        crate::eval::stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
-    match crate::eval::cross_validate_predictions(examples, labels, &inner, &folds) {
+        stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
+    match out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) {
         Ok(predictions) => {
             let scored: Vec<(Vec<f64>, usize, usize)> = predictions
                 .into_iter()

@@ -42,10 +42,10 @@ pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant
 pub use error::{ClassifierError, ModelFormatError, SettingError};
 pub use eval::{cross_validate, cross_validate_predictions};
 pub use folds::stratified_folds;
-pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
+pub use model::{Model, Prediction, TrainingSummary};
 pub use paratopic_features::Weighting;
 pub use staged::StagedFile;
-pub use suggest::{most_uncertain, Suggestion, NEAR_DUPLICATE};
+pub use suggest::{most_uncertain, Suggestion};
 pub use train::train;
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::featurize::Featurizer;
 use crate::staged::StagedFile;
 
 /// The model file format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 const MAGIC: &str = "paratopic-model";
 
 /// What the model was trained on.
@@ -45,7 +45,7 @@ pub struct Prediction {
     pub probabilities: Vec<f64>,
     /// Raw score per label: for multinomial NB the joint log-likelihood
     /// (log prior + Σ value × log P(term | label)); for complement NB Σ value × weight.
-    pub log_likelihood: Vec<f64>,
+    pub(crate) log_likelihood: Vec<f64>,
     /// How many distinct known terms the scored vector had.
     pub evidence: usize,
 }
@@ -218,14 +218,9 @@ impl Model {
     }
 
     /// The weight of a term for every label, in label order.
-    pub fn term_weights(&self, feature: u32) -> &[f64] {
+    pub(crate) fn term_weights(&self, feature: u32) -> &[f64] {
         let n = self.data.labels.len();
         &self.weights[feature as usize * n..(feature as usize + 1) * n]
-    }
-
-    /// The score of every label before any term (the log prior for multinomial NB).
-    pub fn class_bias(&self) -> &[f64] {
-        &self.data.class_bias
     }
 
     /// Turns a paragraph (and the heading above it, if known) into the model's feature vector,

@@ -151,7 +151,7 @@ impl SparseVector {
     }
 
     /// Applies `f` to every value.
-    pub fn map_values(&mut self, f: impl Fn(f64) -> f64) {
+    fn map_values(&mut self, f: impl Fn(f64) -> f64) {
         for (_, v) in &mut self.entries {
             *v = f(*v);
         }

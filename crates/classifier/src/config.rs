@@ -226,4 +226,3 @@ pub fn sorted_labels(examples: &[Example]) -> Vec<String> {
     labels.dedup();
     labels
 }
-

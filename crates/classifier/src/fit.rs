@@ -77,10 +77,7 @@ pub(crate) fn fit_multinomial(counts: &[Vec<f64>], alpha: f64) -> Result<Fitted,
     let expand = |rows: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
         rows.into_iter().map(|row| group_of.iter().map(|&g| row[g]).collect()).collect()
     };
-    Ok(Fitted {
-        feature_log_prob: expand(grouped.feature_log_prob),
-        feature_count: expand(grouped.feature_count),
-    })
+    Ok(Fitted { feature_log_prob: expand(grouped.feature_log_prob), feature_count: expand(grouped.feature_count) })
 }
 
 /// Reads the per-class term counts and log-probabilities out of a fitted linfa-bayes model

@@ -208,7 +208,10 @@ fn token_path_and_word_cache_path_give_the_same_vectors() {
         }
         // Twice: the second time every word comes from the cache.
         for e in &examples {
-            assert_eq!(featurizer.counts(m.vocabulary(), &e.text, None), m.vocabulary().vectorize(featurizer.tokens(&e.text, None)));
+            assert_eq!(
+                featurizer.counts(m.vocabulary(), &e.text, None),
+                m.vocabulary().vectorize(featurizer.tokens(&e.text, None))
+            );
         }
     }
 }

@@ -161,8 +161,7 @@ fn fit_temperature(examples: &[Example], labels: &[String], config: &ValidTrainC
     }
     let inner = config.uncalibrated_single_model();
     let Ok(targets) = validate(examples, labels) else { return (1.0, 0.0) };
-    let folds: Vec<Option<usize>> =
-        stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
+    let folds: Vec<Option<usize>> = stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
     match out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) {
         Ok(predictions) => {
             let scored: Vec<(Vec<f64>, usize, usize)> = predictions
@@ -228,4 +227,3 @@ fn complement_weights(counts: &[Vec<f64>], alpha: f64) -> Vec<Vec<f64>> {
         })
         .collect()
 }
-

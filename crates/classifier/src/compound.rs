@@ -6,7 +6,9 @@
 //! model, and a token of at least [`MIN_COMPOUND_CHARS`] characters is split at the first
 //! place where both sides are known parts, allowing a linking `s`, `es`, `n` or `en`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
+
+use paratopic_features::document_frequency;
 
 /// A part must occur in this many training paragraphs.
 pub const MIN_PART_DF: usize = 3;
@@ -27,15 +29,7 @@ impl Decompounder {
     /// Learns the parts from tokenized training paragraphs; returns them sorted (for the model
     /// file) with the decompounder.
     pub fn learn(documents: &[Vec<String>]) -> (Vec<String>, Self) {
-        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-        for doc in documents {
-            let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for t in seen {
-                *df.entry(t).or_default() += 1;
-            }
-        }
+        let df = document_frequency(documents.iter().map(|doc| doc.iter().map(String::as_str)));
         let parts: Vec<String> = df
             .into_iter()
             .filter(|&(t, n)| {

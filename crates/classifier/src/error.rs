@@ -58,9 +58,9 @@ pub enum ClassifierError {
     /// No example has a single token in the vocabulary.
     #[error("the training data has no usable tokens")]
     EmptyVocabulary,
-    /// An invalid setting.
+    /// A setting out of its range.
     #[error("invalid setting: {0}")]
-    Config(String),
+    Setting(#[from] SettingError),
     /// linfa-bayes failed.
     #[error("naive bayes fitting failed: {0}")]
     Fit(String),
@@ -80,4 +80,18 @@ pub enum ClassifierError {
         /// The underlying error.
         error: std::io::Error,
     },
+}
+
+/// A training setting out of its range: which setting, and the value it had.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingError {
+    /// `alpha` (smoothing) must be a positive number.
+    #[error("alpha must be a positive number, got {0}")]
+    Alpha(f64),
+    /// The lexicon weight must be finite and 0 or more.
+    #[error("lexicon weight must be a finite number, 0 or more, got {0}")]
+    LexiconWeight(f64),
+    /// A lexicon label that is not one of the training labels.
+    #[error("lexicon label {0:?} is not a training label")]
+    LexiconLabel(String),
 }

@@ -1,50 +1,11 @@
-//! Cross-validation: stratified folds, training on all but one fold, scoring that fold.
+//! Cross-validation: training on all but one fold, scoring that fold ([`crate::folds`]).
 
-use rayon::prelude::*;
-
+use crate::config::{validate, Example, TrainConfig};
+use crate::error::ClassifierError;
+use crate::folds::out_of_fold;
 use crate::metrics::Confusion;
 use crate::model::Prediction;
-use crate::train::{train, validate, Example, TrainConfig};
-use crate::ClassifierError;
-
-/// A small deterministic random generator (SplitMix64), so folds depend on the seed only and
-/// never on a library version.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Assigns every example a fold in `0..k`, stratified by label: each label's examples are
-/// shuffled (seeded) and dealt round-robin, continuing the deal across labels so that fold
-/// sizes differ by at most one.
-pub fn stratified_folds(targets: &[usize], k: usize, seed: u64) -> Vec<usize> {
-    let mut rng = SplitMix64(seed);
-    let mut folds = vec![0; targets.len()];
-    let n_labels = targets.iter().max().map_or(0, |m| m + 1);
-    let mut dealt = 0;
-    for label in 0..n_labels {
-        let mut members: Vec<usize> = (0..targets.len()).filter(|&i| targets[i] == label).collect();
-        for i in (1..members.len()).rev() {
-            members.swap(i, rng.below(i + 1));
-        }
-        for i in members {
-            folds[i] = dealt % k.max(1);
-            dealt += 1;
-        }
-    }
-    folds
-}
+use crate::train::train;
 
 /// Trains on every example whose fold is not `f` (examples with no fold are always trained
 /// on and never scored) and scores fold `f`, for every fold; returns the summed confusion.
@@ -75,47 +36,5 @@ pub fn cross_validate_predictions(
 ) -> Result<Vec<Option<Prediction>>, ClassifierError> {
     assert_eq!(examples.len(), folds.len(), "one fold entry per example");
     validate(examples, labels)?;
-    let mut ids: Vec<usize> = folds.iter().flatten().copied().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let per_fold: Vec<Result<Vec<(usize, Prediction)>, ClassifierError>> = ids
-        .par_iter()
-        .map(|&fold| {
-            let train_set: Vec<Example> =
-                examples.iter().zip(folds).filter(|(_, f)| **f != Some(fold)).map(|(e, _)| e.clone()).collect();
-            let model = train(&train_set, labels, config)?;
-            Ok(examples
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| folds[*i] == Some(fold))
-                .map(|(i, e)| (i, model.predict(&e.text, e.section.as_deref())))
-                .collect())
-        })
-        .collect();
-    let mut out = vec![None; examples.len()];
-    for fold in per_fold {
-        for (i, p) in fold? {
-            out[i] = Some(p);
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folds_are_stratified_balanced_and_seeded() {
-        let targets: Vec<usize> = (0..103).map(|i| usize::from(i % 10 == 0)).collect();
-        let folds = stratified_folds(&targets, 5, 7);
-        for f in 0..5 {
-            let size = folds.iter().filter(|&&x| x == f).count();
-            assert!((20..=21).contains(&size), "fold {f} has {size}");
-            let minority = (0..103).filter(|&i| folds[i] == f && targets[i] == 1).count();
-            assert!((2..=3).contains(&minority), "fold {f} has {minority} of label 1");
-        }
-        assert_eq!(folds, stratified_folds(&targets, 5, 7));
-        assert_ne!(folds, stratified_folds(&targets, 5, 8));
-    }
+    out_of_fold(examples, folds, |set| train(set, labels, config))
 }

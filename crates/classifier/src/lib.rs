@@ -1,9 +1,9 @@
 //! Training and applying the Naive Bayes topic model, and measuring it.
 //!
-//! [`train`] tokenizes the examples, builds a sorted vocabulary, fits linfa-bayes
-//! `MultinomialNb` in bounded dense batches and turns the learned log-probabilities into a
-//! [`Model`]: a sparse scorer with a fixed label order, ties broken by that order, and
-//! probabilities computed with log-sum-exp. Models are saved as a checksummed file
+//! [`train`] checks the settings ([`TrainConfig`]), tokenizes the examples, builds a sorted
+//! vocabulary, fits linfa-bayes `MultinomialNb` on the per-label term counts and derives the
+//! weights from that fit into a [`Model`]: a sparse scorer with a fixed label order, ties
+//! broken by that order, and probabilities computed with log-sum-exp. Models are saved as a checksummed file
 //! ([`Model::save`], [`Model::load`]); [`metrics`] has the confusion matrix and F1 scores.
 //!
 //! ```
@@ -23,8 +23,13 @@
 
 mod calibration;
 mod compound;
+mod config;
+mod digest;
 mod error;
 mod eval;
+mod featurize;
+mod fit;
+mod folds;
 pub mod metrics;
 mod model;
 mod staged;
@@ -32,13 +37,16 @@ mod suggest;
 mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
-pub use error::{ClassifierError, ModelFormatError};
-pub use eval::{cross_validate, cross_validate_predictions, stratified_folds};
-pub use model::{Model, Prediction, TrainingSummary, FORMAT_VERSION};
+pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
+pub use digest::hex;
+pub use error::{ClassifierError, ModelFormatError, SettingError};
+pub use eval::{cross_validate, cross_validate_predictions};
+pub use folds::stratified_folds;
+pub use model::{Model, Prediction, TrainingSummary};
 pub use paratopic_features::Weighting;
 pub use staged::StagedFile;
-pub use suggest::{most_uncertain, Suggestion, NEAR_DUPLICATE};
-pub use train::{sorted_labels, train, training_digest, validate, Example, Lexicon, TrainConfig, Variant};
+pub use suggest::{most_uncertain, Suggestion};
+pub use train::train;
 
 #[cfg(test)]
 mod tests;

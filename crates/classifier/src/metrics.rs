@@ -36,15 +36,6 @@ impl Confusion {
         self.counts[gold][predicted] += 1;
     }
 
-    /// Adds the counts of another matrix over the same labels.
-    pub fn merge(&mut self, other: &Confusion) {
-        for (row, other_row) in self.counts.iter_mut().zip(&other.counts) {
-            for (a, b) in row.iter_mut().zip(other_row) {
-                *a += b;
-            }
-        }
-    }
-
     /// The labels.
     pub fn labels(&self) -> &[String] {
         &self.labels

@@ -1,25 +1,23 @@
 //! The trained model: a compact sparse scorer with a fixed label order, numerically stable
 //! probabilities, and a checksummed file format.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use paratopic_features::{SparseVector, Vocabulary};
 use paratopic_ingest::Tokenizer;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::compound::Decompounder;
-use crate::error::ModelFormatError;
+use crate::config::TrainConfig;
+use crate::digest::hex;
+use crate::error::{ClassifierError, ModelFormatError};
+use crate::featurize::Featurizer;
 use crate::staged::StagedFile;
-use crate::train::{featurize, hex, TrainConfig};
-use crate::ClassifierError;
 
 /// The model file format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 const MAGIC: &str = "paratopic-model";
 
 /// What the model was trained on.
@@ -47,7 +45,7 @@ pub struct Prediction {
     pub probabilities: Vec<f64>,
     /// Raw score per label: for multinomial NB the joint log-likelihood
     /// (log prior + Σ value × log P(term | label)); for complement NB Σ value × weight.
-    pub log_likelihood: Vec<f64>,
+    pub(crate) log_likelihood: Vec<f64>,
     /// How many distinct known terms the scored vector had.
     pub evidence: usize,
 }
@@ -59,69 +57,14 @@ impl Prediction {
     }
 }
 
-/// Distinguishes models in the per-thread word cache.
-static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
-
-/// Words repeat: each thread remembers, for the model it last used, which feature (if any)
-/// every word it has seen maps to, so lowercasing, stop words, stemming and the vocabulary
-/// lookup run once per distinct word, not once per token. Words of up to 15 bytes (most of
-/// them) are keyed by their bytes packed into an integer, so a lookup compares integers.
-#[derive(Default)]
-struct WordCache {
-    model: u64,
-    short: FxHashMap<u128, WordFeatures>,
-    long: FxHashMap<Box<str>, WordFeatures>,
-}
-
-/// The features of one word: its own and, for a compound, those of its two parts
-/// (`NONE` where there is none).
-type WordFeatures = [u32; 3];
-const NONE: u32 = u32::MAX;
-
-impl WordCache {
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-    }
-
-    /// The features of `word`, computed by `compute` the first time.
-    fn get(&mut self, word: &str, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
-        let bytes = word.as_bytes();
-        if bytes.len() < 16 {
-            let mut packed = [0u8; 16];
-            packed[..bytes.len()].copy_from_slice(bytes);
-            packed[15] = bytes.len() as u8;
-            *self.short.entry(u128::from_le_bytes(packed)).or_insert_with(compute)
-        } else if let Some(&id) = self.long.get(word) {
-            id
-        } else {
-            let id = compute();
-            self.long.insert(word.into(), id);
-            id
-        }
-    }
-}
-
-thread_local! {
-    static WORD_CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
-}
-
-/// The cache is emptied when it holds this many words, so its memory stays bounded.
-const WORD_CACHE_LIMIT: usize = 1 << 18;
-
 /// A trained Naive Bayes topic model.
 #[derive(Debug)]
 pub struct Model {
-    id: u64,
     data: ModelData,
     /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c.
     weights: Vec<f64>,
-    tokenizer: Tokenizer,
-    compounds: Option<Decompounder>,
+    /// Text to feature counts, as at training.
+    featurizer: Featurizer,
     /// The model of each language it holds one for.
     routes: Vec<(String, Model)>,
 }
@@ -149,7 +92,7 @@ pub(crate) struct ModelData {
     /// The temperature grows with the known terms `n` of a text as `(1 + n)^exponent`.
     #[serde(default)]
     pub temperature_exponent: f64,
-    /// One model per language, trained on that language's examples (see [`crate::train`]).
+    /// One model per language, trained on that language's examples (`TrainConfig::per_language`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_language: Vec<LanguageModel>,
 }
@@ -217,7 +160,8 @@ impl Model {
         }
         let tokenizer = Tokenizer::new(data.config.tokenizer.clone());
         let compounds = data.config.decompound.then(|| Decompounder::from_parts(&data.compound_parts));
-        Ok(Self { id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed), data, weights, tokenizer, compounds, routes })
+        let featurizer = Featurizer::new(&data.config, tokenizer, compounds);
+        Ok(Self { data, weights, featurizer, routes })
     }
 
     /// The calibration `(t, γ)`: scores are divided by `t · (1 + n)^γ` before the softmax,
@@ -264,57 +208,27 @@ impl Model {
 
     /// The tokenizer the model was trained with.
     pub fn tokenizer(&self) -> &Tokenizer {
-        &self.tokenizer
+        self.featurizer.tokenizer()
+    }
+
+    /// How the model turns text into feature counts.
+    #[cfg(test)]
+    pub(crate) fn featurizer(&self) -> &Featurizer {
+        &self.featurizer
     }
 
     /// The weight of a term for every label, in label order.
-    pub fn term_weights(&self, feature: u32) -> &[f64] {
+    pub(crate) fn term_weights(&self, feature: u32) -> &[f64] {
         let n = self.data.labels.len();
         &self.weights[feature as usize * n..(feature as usize + 1) * n]
-    }
-
-    /// The score of every label before any term (the log prior for multinomial NB).
-    pub fn class_bias(&self) -> &[f64] {
-        &self.data.class_bias
     }
 
     /// Turns a paragraph (and the heading above it, if known) into the model's feature vector,
     /// with the tokenization and weighting the model was trained with.
     pub fn vectorize(&self, text: &str, section: Option<&str>) -> SparseVector {
-        let config = &self.data.config;
-        let mut vector = if config.bigrams || config.section_features || config.char_ngrams[1] > 0 {
-            self.data.vocabulary.vectorize(featurize(&self.tokenizer, config, self.compounds.as_ref(), text, section))
-        } else {
-            // The common case: words straight to feature ids through the per-thread cache.
-            let mut ids = Vec::new();
-            WORD_CACHE.with(|cache| {
-                let mut cache = cache.borrow_mut();
-                if cache.model != self.id || cache.len() >= WORD_CACHE_LIMIT {
-                    cache.model = self.id;
-                    cache.clear();
-                }
-                self.tokenizer.for_each_word(text, |word| {
-                    let features = cache.get(word, || self.word_features(word));
-                    ids.extend(features.into_iter().filter(|&f| f != NONE));
-                });
-            });
-            SparseVector::from_ids(&mut ids)
-        };
-        config.weighting.apply(&mut vector, self.data.idf.as_deref());
+        let mut vector = self.featurizer.counts(&self.data.vocabulary, text, section);
+        self.data.config.weighting.apply(&mut vector, self.data.idf.as_deref());
         vector
-    }
-
-    /// The features of one word: its token's, and its compound parts' when decompounding.
-    fn word_features(&self, word: &str) -> WordFeatures {
-        let mut features = [NONE; 3];
-        let Some(token) = self.tokenizer.normalize(word) else { return features };
-        let vocabulary = &self.data.vocabulary;
-        features[0] = vocabulary.id(&token).unwrap_or(NONE);
-        if let Some((a, b)) = self.compounds.as_ref().and_then(|c| c.split(&token)) {
-            features[1] = vocabulary.id(a).unwrap_or(NONE);
-            features[2] = vocabulary.id(b).unwrap_or(NONE);
-        }
-        features
     }
 
     /// Labels one paragraph of text (with the model of its language, when it is identified

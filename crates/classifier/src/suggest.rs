@@ -6,10 +6,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::Model;
+use crate::model::Model;
 
 /// Word-set overlap (Jaccard) at which two paragraphs count as near-duplicates.
-pub const NEAR_DUPLICATE: f64 = 0.5;
+pub(crate) const NEAR_DUPLICATE: f64 = 0.5;
 
 /// A paragraph chosen for labeling.
 #[derive(Debug, Clone, PartialEq)]

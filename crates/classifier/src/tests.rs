@@ -11,7 +11,6 @@ use linfa::DatasetBase;
 use linfa_bayes::MultinomialNb;
 use ndarray::Array1;
 
-use crate::train::validate;
 use crate::*;
 
 /// Every paragraph of the three seed documents, labeled with the document it comes from: real
@@ -186,4 +185,33 @@ fn lexicon_adds_pseudo_counts() {
     assert_eq!(with_lexicon.labels()[with_lexicon.predict("neu", None).label], "b");
     config.lexicon.terms.insert("c".to_owned(), vec!["x".to_owned()]);
     assert!(train(&data, &labels, &config).unwrap_err().to_string().contains("lexicon label \"c\""));
+}
+
+#[test]
+fn token_path_and_word_cache_path_give_the_same_vectors() {
+    // The default settings (decompounding, an English model that stems) score through the
+    // word cache; training counts the token path. Every seed paragraph must get the same
+    // counts both ways, in the model of all the text and in each language's model.
+    let examples = seed_examples();
+    let labels = sorted_labels(&examples);
+    let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+    let mut models = vec![&model];
+    models.extend(model.routed_languages().into_iter().map(|lang| model.route(Some(lang))));
+    assert!(models.len() > 1, "the seed paragraphs are in two languages");
+    for m in models {
+        let featurizer = m.featurizer();
+        assert!(featurizer.words_only(), "the default settings take the word-cache path");
+        for e in &examples {
+            let cached = featurizer.counts(m.vocabulary(), &e.text, None);
+            let tokens = m.vocabulary().vectorize(featurizer.tokens(&e.text, None));
+            assert_eq!(cached, tokens, "{:?}", e.text);
+        }
+        // Twice: the second time every word comes from the cache.
+        for e in &examples {
+            assert_eq!(
+                featurizer.counts(m.vocabulary(), &e.text, None),
+                m.vocabulary().vectorize(featurizer.tokens(&e.text, None))
+            );
+        }
+    }
 }

@@ -25,7 +25,7 @@ pub const TOPICS: [&str; 5] = ["cybersecurity", "ai", "wsis", "financing", "othe
 
 /// The key of a paragraph's text: the first 16 hex digits of the SHA-256 of its cleaned text.
 pub fn digest(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    paratopic_classifier::hex(&Sha256::digest(text.as_bytes())[..8])
 }
 
 /// The topics as owned strings.

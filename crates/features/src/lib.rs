@@ -51,17 +51,7 @@ impl Vocabulary {
         I: IntoIterator<Item = &'a [T]>,
         T: AsRef<str> + 'a,
     {
-        let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut seen: Vec<&str> = Vec::new();
-        for doc in documents {
-            seen.clear();
-            seen.extend(doc.iter().map(AsRef::as_ref));
-            seen.sort_unstable();
-            seen.dedup();
-            for term in &seen {
-                *df.entry(term).or_default() += 1;
-            }
-        }
+        let df = document_frequency(documents.into_iter().map(|doc| doc.iter().map(AsRef::as_ref)));
         let terms = df.into_iter().filter(|&(_, n)| n >= min_df.max(1)).map(|(t, _)| t.to_owned()).collect();
         Self::from_sorted(terms)
     }
@@ -161,7 +151,7 @@ impl SparseVector {
     }
 
     /// Applies `f` to every value.
-    pub fn map_values(&mut self, f: impl Fn(f64) -> f64) {
+    fn map_values(&mut self, f: impl Fn(f64) -> f64) {
         for (_, v) in &mut self.entries {
             *v = f(*v);
         }
@@ -209,14 +199,41 @@ impl Weighting {
     }
 }
 
+/// In how many documents each term occurs (document frequency), in term order. A term counts
+/// once per document however often it occurs there.
+///
+/// ```
+/// use paratopic_features::document_frequency;
+///
+/// let docs = [vec!["igf", "wsis", "igf"], vec!["ki", "igf"]];
+/// let df = document_frequency(docs.iter().map(|d| d.iter().copied()));
+/// assert_eq!(df.into_iter().collect::<Vec<_>>(), [("igf", 2), ("ki", 1), ("wsis", 1)]);
+/// ```
+pub fn document_frequency<D, T>(documents: D) -> BTreeMap<T, usize>
+where
+    D: IntoIterator,
+    D::Item: IntoIterator<Item = T>,
+    T: Ord,
+{
+    let mut df: BTreeMap<T, usize> = BTreeMap::new();
+    let mut seen: Vec<T> = Vec::new();
+    for doc in documents {
+        seen.extend(doc);
+        seen.sort_unstable();
+        seen.dedup();
+        for term in seen.drain(..) {
+            *df.entry(term).or_default() += 1;
+        }
+    }
+    df
+}
+
 /// Smoothed inverse document frequency, `ln((1 + n) / (1 + df)) + 1`, for every feature of
 /// count vectors over `n` documents.
 pub fn inverse_document_frequency(vectors: &[SparseVector], n_features: usize) -> Vec<f64> {
     let mut df = vec![0usize; n_features];
-    for v in vectors {
-        for &(f, _) in &v.entries {
-            df[f as usize] += 1;
-        }
+    for (f, n) in document_frequency(vectors.iter().map(|v| v.entries.iter().map(|&(f, _)| f))) {
+        df[f as usize] = n;
     }
     let n = vectors.len() as f64;
     df.into_iter().map(|d| ((1.0 + n) / (1.0 + d as f64)).ln() + 1.0).collect()
@@ -295,6 +312,13 @@ mod tests {
         let (a, b) = (1.0 + 3f64.ln(), 2.0);
         let norm = (a * a + b * b).sqrt();
         assert!((v.entries()[0].1 - a / norm).abs() < 1e-12 && (v.entries()[1].1 - b / norm).abs() < 1e-12);
+    }
+
+    #[test]
+    fn document_frequency_counts_each_document_once() {
+        let docs = [vec!["b", "a", "b"], vec!["b"], vec![], vec!["c", "a"]];
+        let df = document_frequency(docs.iter().map(|d| d.iter().copied()));
+        assert_eq!(df.into_iter().collect::<Vec<_>>(), [("a", 2), ("b", 2), ("c", 1)]);
     }
 
     #[test]

@@ -37,16 +37,13 @@ fn watch_peak_memory(child: &Child) -> std::thread::JoinHandle<u64> {
     let path = format!("/proc/{}/status", child.id());
     std::thread::spawn(move || {
         let mut peak = 0;
-        loop {
-            let Ok(status) = std::fs::read_to_string(&path) else { break };
-            // An exited child (a zombie until it is waited for) has no memory lines.
-            let Some(kb) = status
+        // An exited child (a zombie until it is waited for) has no memory lines.
+        while let Some(kb) = std::fs::read_to_string(&path).ok().and_then(|status| {
+            status
                 .lines()
                 .find_map(|l| l.strip_prefix("VmHWM:"))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            else {
-                break;
-            };
+        }) {
             peak = peak.max(kb * 1024);
             std::thread::sleep(Duration::from_millis(20));
         }

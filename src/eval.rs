@@ -116,7 +116,7 @@ fn write_report(
             doc: name.clone(),
             id: None,
             paragraph: i,
-            kind: crate::report::Kind::Body,
+            kind: paratopic_ingest::Kind::Body,
             section: e.section.clone(),
             text: crate::report::page_text(&e.text),
             label: Some(labels[p.label].clone()),

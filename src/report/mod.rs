@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use paratopic_classifier::metrics::Confusion;
 use paratopic_classifier::Model;
+use paratopic_ingest::Kind;
 
 use serde::Deserialize;
 
@@ -41,44 +42,6 @@ pub const TERMS: usize = 12;
 /// Characters of text kept for a hover or a table row.
 const TIP_CHARS: usize = 220;
 const TABLE_CHARS: usize = 400;
-
-/// The kind of a paragraph, as `classify` writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Heading,
-    Body,
-    ListItem,
-    Reference,
-    Footnote,
-}
-
-impl Kind {
-    fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "heading" => Kind::Heading,
-            "body" => Kind::Body,
-            "list_item" => Kind::ListItem,
-            "reference" => Kind::Reference,
-            "footnote" => Kind::Footnote,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Heading => "heading",
-            Kind::Body => "body",
-            Kind::ListItem => "list_item",
-            Kind::Reference => "reference",
-            Kind::Footnote => "footnote",
-        }
-    }
-
-    /// Body text and list items: the paragraphs the topic mix counts.
-    pub fn is_content(self) -> bool {
-        matches!(self, Kind::Body | Kind::ListItem)
-    }
-}
 
 /// What the report needs of one labeled paragraph.
 #[derive(Debug, Clone)]
@@ -104,7 +67,7 @@ impl Row {
             doc: r.doc.to_owned(),
             id: r.id.map(str::to_owned),
             paragraph: r.paragraph,
-            kind: Kind::parse(r.kind).unwrap_or(Kind::Body),
+            kind: Kind::from_name(r.kind).unwrap_or(Kind::Body),
             section: r.section.map(|s| cut(s, TABLE_CHARS)),
             text: cut(r.text, TABLE_CHARS),
             label: r.label.map(str::to_owned),
@@ -142,7 +105,7 @@ struct RecordLine {
 
 impl RecordLine {
     fn into_row(self) -> Result<Row, String> {
-        let kind = Kind::parse(&self.kind).ok_or_else(|| {
+        let kind = Kind::from_name(&self.kind).ok_or_else(|| {
             format!("unknown kind {:?} (expected heading, body, list_item, reference or footnote)", self.kind)
         })?;
         if let Some(c) = self.confidence.filter(|c| !(0.0..=1.0).contains(c)) {
@@ -432,7 +395,7 @@ impl Builder {
 
     /// The hover text of a paragraph cell.
     fn tip(&self, row: &Row) -> String {
-        let mut tip = format!("{} ¶{} · {}", row.doc, row.paragraph, row.kind.name());
+        let mut tip = format!("{} ¶{} · {}", row.doc, row.paragraph, row.kind.as_str());
         if let Some(s) = &row.section {
             tip.push_str(&format!("\nsection: {}", cut(s, 80)));
         }

@@ -50,6 +50,13 @@ impl Kind {
         }
     }
 
+    /// The kind an output name stands for (the inverse of [`Kind::as_str`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Kind::Heading, Kind::Body, Kind::ListItem, Kind::Reference, Kind::Footnote]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+
     /// Whether paragraphs of this kind carry topical content (and so a gold label).
     pub fn is_content(self) -> bool {
         matches!(self, Kind::Body | Kind::ListItem)

@@ -15,14 +15,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use paratopic_classifier::Model;
+use paratopic_classifier::{Decision, Model, Rules};
 use paratopic_ingest::stream::{self, Head, Pieces, PIECE_BYTES};
-use paratopic_ingest::{identify_in_context, Format as DocFormat, InContext, IngestError, Kind, Layout, Paragraph};
+use paratopic_ingest::{identify_in_context, Format as DocFormat, IngestError, Kind, Layout, Paragraph};
 use rayon::prelude::*;
 
 use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
-use crate::output::{self, Decision, Format, Record, Scores};
+use crate::output::{self, Format, Record, Scores};
 
 /// Files up to this size are read whole; larger ones (and longer streams) in pieces of
 /// [`PIECE_BYTES`].
@@ -40,15 +40,11 @@ pub struct ClassifyOptions {
     pub quiet: bool,
     pub verbose: bool,
     pub explain: usize,
-    pub min_confidence: Option<f64>,
-    pub any_language: bool,
+    /// The rules on top of the scores (`--min-confidence`, `--any-language`).
+    pub rules: Rules,
     /// Also write an HTML report of the run.
     pub report: Option<crate::report::RunReport>,
 }
-
-/// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
-/// `other` (or nothing, for a label set without `other`) with `"decision": "no_evidence"`.
-pub const MIN_EVIDENCE: usize = 1;
 
 /// Summary columns after the labels: paragraphs of other kinds (headings, references,
 /// footnotes: labeled, but counted apart from the content), and paragraphs left without a
@@ -603,17 +599,12 @@ impl Ctx<'_> {
         let mut counts = vec![0; labels.len() + 2];
         let mut unread = Unread::new();
         let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread, rows: Vec::new() }) };
-        let other = labels.iter().position(|l| l == "other");
         let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
         let languages = identify_in_context(&texts);
         let mut records = Vec::with_capacity(items.len());
-        for (item, &InContext { lang, sure }) in items.iter().zip(&languages) {
+        for (item, &lang) in items.iter().zip(&languages) {
             check_interrupt()?;
-            let readable = self.opts.any_language
-                || self.model.languages().is_empty()
-                || !sure
-                || lang.is_none_or(|code| self.model.languages().iter().any(|m| m == code));
-            let content = item.kind.is_content();
+            let labeled = self.model.label(&item.text, item.section.as_deref(), lang, &self.opts.rules);
             let mut record = Record {
                 doc,
                 id: item.id.as_deref(),
@@ -625,47 +616,31 @@ impl Ctx<'_> {
                 page: item.page,
                 section: item.section.as_deref(),
                 text: &item.text,
-                lang,
-                label: None,
-                confidence: None,
-                decision: Decision::UnsupportedLanguage,
-                evidence: None,
+                lang: lang.lang,
+                label: labeled.label.map(|l| labels[l].as_str()),
+                confidence: labeled.confidence(),
+                decision: labeled.decision,
+                evidence: labeled.evidence(),
                 scores: None,
                 explain: None,
             };
-            if !readable {
-                counts[labels.len() + NO_TOPIC] += 1;
-                *unread.entry(lang.unwrap_or("?")).or_default() += 1;
-                records.push(record);
-                continue;
+            match (labeled.decision, labeled.label, item.kind.is_content()) {
+                (Decision::UnsupportedLanguage, ..) => {
+                    counts[labels.len() + NO_TOPIC] += 1;
+                    *unread.entry(lang.lang.unwrap_or("?")).or_default() += 1;
+                }
+                (_, Some(l), true) => counts[l] += 1,
+                (_, None, true) => counts[labels.len() + NO_TOPIC] += 1,
+                (_, _, false) => counts[labels.len() + OTHER_KINDS] += 1,
             }
-            // The model of the paragraph's language, when the model file holds one.
-            let model = self.model.route(lang);
-            let v = model.vectorize(&item.text, item.section.as_deref());
-            let p = model.score(&v);
-            let evidence = v.entries().len();
-            let confidence = p.confidence();
-            let (label, decision) = if evidence < MIN_EVIDENCE {
-                (other, Decision::NoEvidence)
-            } else if self.opts.min_confidence.is_some_and(|min| confidence < min) {
-                (other, Decision::LowConfidence)
-            } else {
-                (Some(p.label), Decision::Model)
-            };
-            match (label, content) {
-                (Some(l), true) => counts[l] += 1,
-                (None, true) => counts[labels.len() + NO_TOPIC] += 1,
-                (_, false) => counts[labels.len() + OTHER_KINDS] += 1,
+            if let Some((p, v)) = labeled.scored {
+                record.explain = labeled.label.filter(|_| self.opts.explain > 0).map(|label| {
+                    // The model of the paragraph's language scored it; it explains it too.
+                    let terms = self.model.route(lang.lang).explain(&v, label, self.opts.explain);
+                    terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
+                });
+                record.scores = Some(Scores { labels, values: p.probabilities });
             }
-            record.label = label.map(|l| labels[l].as_str());
-            record.confidence = (decision == Decision::Model).then_some(confidence);
-            record.decision = decision;
-            record.evidence = Some(evidence);
-            record.explain = (self.opts.explain > 0 && label.is_some()).then(|| {
-                let terms = model.explain(&v, label.unwrap_or(p.label), self.opts.explain);
-                terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
-            });
-            record.scores = Some(Scores { labels, values: p.probabilities });
             records.push(record);
         }
         Ok(Scored {

@@ -508,8 +508,10 @@ fn run(cli: Cli) -> Result<()> {
                         quiet: args.common.quiet,
                         verbose: args.verbose,
                         explain: args.explain,
-                        min_confidence: args.min_confidence,
-                        any_language: args.any_language,
+                        rules: paratopic_classifier::Rules {
+                            min_confidence: args.min_confidence,
+                            any_language: args.any_language,
+                        },
                         report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),
                     },
                 )

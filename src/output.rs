@@ -1,6 +1,7 @@
 //! Output records and their serialization (JSONL, CSV).
 
 use anyhow::Result;
+use paratopic_classifier::Decision;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -12,32 +13,6 @@ pub enum Format {
     /// A header line and one row per paragraph; scores as one column per label, and with
     /// `--explain` an `explain` column of `term:weight` pairs separated by `;`.
     Csv,
-}
-
-/// How a record's label was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// The model's top label.
-    Model,
-    /// Fewer known terms than the minimum: `other` (or no label), whatever the scores.
-    NoEvidence,
-    /// The top probability is below `--min-confidence`: `other` (or no label).
-    LowConfidence,
-    /// A language the model was not trained on: no label.
-    UnsupportedLanguage,
-}
-
-impl Decision {
-    /// The name records carry.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Model => "model",
-            Decision::NoEvidence => "no_evidence",
-            Decision::LowConfidence => "low_confidence",
-            Decision::UnsupportedLanguage => "unsupported_language",
-        }
-    }
 }
 
 /// One labeled paragraph.

@@ -24,6 +24,7 @@
 mod calibration;
 mod compound;
 mod config;
+mod decide;
 mod digest;
 mod error;
 mod eval;
@@ -38,6 +39,7 @@ mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
 pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
+pub use decide::{Decision, Labeled, Rules, MIN_EVIDENCE};
 pub use digest::hex;
 pub use error::{ClassifierError, ModelFormatError, SettingError};
 pub use eval::{cross_validate, cross_validate_predictions};

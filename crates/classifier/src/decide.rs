@@ -1,0 +1,163 @@
+//! From a paragraph to its label: the rules every front end (the CLI, the Python package)
+//! applies on top of the model's scores, so a paragraph gets the same label wherever it is
+//! labeled.
+
+use paratopic_features::SparseVector;
+use paratopic_ingest::InContext;
+use serde::Serialize;
+
+use crate::model::{Model, Prediction};
+
+/// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
+/// `other` (or nothing, for a label set without `other`) with [`Decision::NoEvidence`].
+pub const MIN_EVIDENCE: usize = 1;
+
+/// How a paragraph's label was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The model's top label.
+    Model,
+    /// Fewer known terms than [`MIN_EVIDENCE`]: `other` (or no label), whatever the scores.
+    NoEvidence,
+    /// The top probability is below the minimum confidence: `other` (or no label).
+    LowConfidence,
+    /// A language the model was not trained on: no label.
+    UnsupportedLanguage,
+}
+
+impl Decision {
+    /// The name records carry.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Model => "model",
+            Decision::NoEvidence => "no_evidence",
+            Decision::LowConfidence => "low_confidence",
+            Decision::UnsupportedLanguage => "unsupported_language",
+        }
+    }
+}
+
+/// The rules on top of the scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rules {
+    /// Paragraphs whose top probability is below this go to `other` (or get no label).
+    pub min_confidence: Option<f64>,
+    /// Label paragraphs of every language, not only those the model was trained on.
+    pub any_language: bool,
+}
+
+/// The label of one paragraph and how it was decided.
+#[derive(Debug, Clone)]
+pub struct Labeled {
+    /// Index of the label in [`Model::labels`], or `None` (no label).
+    pub label: Option<usize>,
+    /// How the label was decided.
+    pub decision: Decision,
+    /// The scores, and the feature vector they came from; `None` when the paragraph was not
+    /// scored (a language the model does not read).
+    pub scored: Option<(Prediction, SparseVector)>,
+}
+
+impl Labeled {
+    /// The probability of the label when the model chose it.
+    pub fn confidence(&self) -> Option<f64> {
+        match (&self.scored, self.decision) {
+            (Some((p, _)), Decision::Model) => Some(p.confidence()),
+            _ => None,
+        }
+    }
+
+    /// How many distinct terms of the paragraph the model knows, when it was scored.
+    pub fn evidence(&self) -> Option<usize> {
+        self.scored.as_ref().map(|(p, _)| p.evidence)
+    }
+}
+
+impl Model {
+    /// Whether the model reads a paragraph of this language: it was trained on it, or the
+    /// language is not known surely, or the model does not record its languages.
+    pub fn reads(&self, lang: InContext) -> bool {
+        self.languages().is_empty()
+            || !lang.sure
+            || lang.lang.is_none_or(|code| self.languages().iter().any(|m| m == code))
+    }
+
+    /// Labels one paragraph whose language is `lang` (from
+    /// [`paratopic_ingest::identify_in_context`] over its document), with the model of that
+    /// language when this one holds one.
+    pub fn label(&self, text: &str, section: Option<&str>, lang: InContext, rules: &Rules) -> Labeled {
+        if !rules.any_language && !self.reads(lang) {
+            return Labeled { label: None, decision: Decision::UnsupportedLanguage, scored: None };
+        }
+        let model = self.route(lang.lang);
+        let vector = model.vectorize(text, section);
+        let prediction = model.score(&vector);
+        let other = self.labels().iter().position(|l| l == "other");
+        let (label, decision) = if prediction.evidence < MIN_EVIDENCE {
+            (other, Decision::NoEvidence)
+        } else if rules.min_confidence.is_some_and(|min| prediction.confidence() < min) {
+            (other, Decision::LowConfidence)
+        } else {
+            (Some(prediction.label), Decision::Model)
+        };
+        Labeled { label, decision, scored: Some((prediction, vector)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{train, Example, TrainConfig};
+
+    fn model() -> Model {
+        let ex = |text: &str, label: &str| Example::new(text, label);
+        let examples = [
+            ex("Ransomware legt Krankenhäuser lahm und verschlüsselt Daten", "cybersecurity"),
+            ex("Angriffe auf kritische Infrastruktur durch Schadsoftware", "cybersecurity"),
+            ex("Die Generalversammlung beschließt die Tagesordnung der Tagung", "other"),
+            ex("Der Sicherheitsrat verlängert das Mandat der Mission", "other"),
+        ];
+        let labels = ["cybersecurity".to_owned(), "other".to_owned()];
+        train(&examples, &labels, &TrainConfig::default()).unwrap()
+    }
+
+    const GERMAN: InContext = InContext { lang: Some("de"), sure: true };
+
+    #[test]
+    fn no_known_term_is_other_whatever_the_scores() {
+        let m = model();
+        let l = m.label("Xylophon Quokka", None, GERMAN, &Rules::default());
+        assert_eq!(l.decision, Decision::NoEvidence);
+        assert_eq!(l.label.map(|i| m.labels()[i].as_str()), Some("other"));
+        assert_eq!((l.evidence(), l.confidence()), (Some(0), None));
+    }
+
+    #[test]
+    fn a_cut_routes_unsure_paragraphs_to_other_and_keeps_sure_ones() {
+        let m = model();
+        let text = "Ransomware verschlüsselt Daten";
+        let sure = m.label(text, None, GERMAN, &Rules::default());
+        assert_eq!(sure.decision, Decision::Model);
+        assert_eq!(m.labels()[sure.label.unwrap()], "cybersecurity");
+        let confidence = sure.confidence().unwrap();
+        let above = Rules { min_confidence: Some(confidence + 1e-9), ..Rules::default() };
+        let cut = m.label(text, None, GERMAN, &above);
+        assert_eq!((cut.decision, cut.label.map(|i| m.labels()[i].as_str())), (Decision::LowConfidence, Some("other")));
+        let below = Rules { min_confidence: Some(confidence), ..Rules::default() };
+        assert_eq!(m.label(text, None, GERMAN, &below).decision, Decision::Model);
+    }
+
+    #[test]
+    fn a_language_the_model_was_not_trained_on_gets_no_label_unless_asked() {
+        let m = model();
+        assert_eq!(m.languages(), ["de"]);
+        let french = InContext { lang: Some("fr"), sure: true };
+        let l = m.label("Les attaques informatiques", None, french, &Rules::default());
+        assert_eq!((l.label, l.decision, l.evidence()), (None, Decision::UnsupportedLanguage, None));
+        let any = Rules { any_language: true, ..Rules::default() };
+        assert_ne!(m.label("Les attaques informatiques", None, french, &any).decision, Decision::UnsupportedLanguage);
+        let unsure = InContext { lang: Some("fr"), sure: false };
+        assert_ne!(m.label("Ransomware", None, unsure, &Rules::default()).decision, Decision::UnsupportedLanguage);
+    }
+}

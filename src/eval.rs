@@ -25,7 +25,7 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
     let targets = validate(examples, labels).with_context(|| format!("{}", opts.data.display()))?;
     let (folds, how, source) = match opts.folds_file {
         Some(path) => {
-            let folds = paratopic_corpus::read_folds(path, examples.len())?;
+            let folds = paratopic_classifier::data::read_folds(path, examples.len())?;
             (folds, format!("folds from {}", path.display()), json!({ "file": path.display().to_string() }))
         }
         None => {

@@ -4,8 +4,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use paratopic_ingest::jsonl::{self, Fields};
 use paratopic_ingest::Extracted;
-use serde::Deserialize;
 
 /// One input to classify.
 #[derive(Debug, Clone)]
@@ -227,16 +227,6 @@ pub fn extensions_for(format: InputFormat) -> Vec<&'static str> {
     }
 }
 
-/// One line of a JSONL input: a paragraph to classify as is.
-#[derive(Debug, Deserialize)]
-struct JsonlParagraph {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-    text: Option<serde_json::Value>,
-    #[serde(default)]
-    section: Option<serde_json::Value>,
-}
-
 /// A paragraph read from JSONL input: its line number (from 1, within the text parsed) and
 /// the byte span of its line.
 #[derive(Debug)]
@@ -255,38 +245,17 @@ pub struct JsonlRecord {
 /// `first_line - 1`, for pieces of a larger file).
 pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Result<JsonlRecord, (usize, String)>>> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 (byte {})", e.valid_up_to()))?;
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let n = i + 1;
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        if content.trim().is_empty() {
-            continue;
-        }
-        let record = (|| {
-            let r: JsonlParagraph = serde_json::from_str(content)
-                .map_err(|e| format!("{e} (expected {{\"id\": \"...\", \"text\": \"...\"}})"))?;
-            let text = match r.text {
-                Some(serde_json::Value::String(t)) => t,
-                Some(_) => return Err("\"text\" must be a string".to_owned()),
-                None => return Err("missing \"text\"".to_owned()),
-            };
-            let section = match r.section {
-                None | Some(serde_json::Value::Null) => None,
-                Some(serde_json::Value::String(s)) => Some(s),
-                Some(_) => return Err("\"section\" must be a string".to_owned()),
-            };
-            let id = match r.id {
-                None => (first_line - 1 + n).to_string(),
-                Some(serde_json::Value::String(s)) => s,
-                Some(other) => other.to_string(),
-            };
-            Ok(JsonlRecord { line: n, id, text, section, start, end: start + content.len() })
-        })();
-        out.push(record.map_err(|e| (n, e)));
-    }
-    Ok(out)
+        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", e.valid_up_to()))?;
+    let record = |line: jsonl::Line| -> Result<JsonlRecord, jsonl::LineError> {
+        let fields = Fields::parse(line.text, Fields::PARAGRAPH)?;
+        Ok(JsonlRecord {
+            line: line.number,
+            id: fields.id().unwrap_or_else(|| (first_line - 1 + line.number).to_string()),
+            text: fields.text()?,
+            section: fields.section()?,
+            start: line.start,
+            end: line.start + line.text.len(),
+        })
+    };
+    Ok(jsonl::lines(text).map(|line| record(line).map_err(|e| (line.number, e.to_string()))).collect())
 }

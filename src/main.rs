@@ -401,7 +401,7 @@ fn parse_range(s: &str) -> Result<[usize; 2], String> {
 impl ModelArgs {
     /// Reads labeled data and its label set; every error names the file and line.
     fn read_data(&self, path: &std::path::Path) -> Result<(Vec<paratopic_classifier::Example>, Vec<String>)> {
-        let lines = paratopic_corpus::read_labeled_jsonl_lines(path)?;
+        let lines = paratopic_classifier::data::read_labeled(path)?;
         if self.labels.is_empty() {
             let examples: Vec<_> = lines.into_iter().map(|(_, e)| e).collect();
             let labels = paratopic_classifier::sorted_labels(&examples);
@@ -422,7 +422,9 @@ impl ModelArgs {
 
     fn config(&self) -> Result<TrainConfig> {
         let lexicon = match &self.lexicon {
-            Some(path) => Lexicon { weight: self.lexicon_weight, terms: paratopic_corpus::read_lexicon(path)? },
+            Some(path) => {
+                Lexicon { weight: self.lexicon_weight, terms: paratopic_classifier::data::read_lexicon(path)? }
+            }
             None => Lexicon::default(),
         };
         Ok(TrainConfig {

@@ -2,7 +2,6 @@
 //! or a `doc` and `paragraph` (the shape of `corpus/labels/*.jsonl`).
 
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -35,12 +34,8 @@ impl Gold {
         for path in paths {
             let name = path.display().to_string();
             let file = std::fs::File::open(path).with_context(|| name.clone())?;
-            for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-                let number = i + 1;
-                let line = line.with_context(|| format!("{name}:{number}"))?;
-                if line.trim().is_empty() {
-                    continue;
-                }
+            for line in paratopic_ingest::jsonl::read_lines(std::io::BufReader::new(file)) {
+                let (number, line) = line.with_context(|| name.clone())?;
                 let g: GoldLine = serde_json::from_str(&line)
                     .map_err(|e| anyhow::anyhow!("{name}:{number}: not a gold label line: {e}"))?;
                 let key = match (g.id, g.doc, g.paragraph) {

@@ -687,25 +687,15 @@ pub fn model_name(path: Option<&Path>) -> String {
 }
 
 /// Feeds every JSONL record line to the builder; an invalid line is an error naming it.
-fn read_records(mut reader: impl BufRead, name: &str, builder: &mut Builder) -> Result<()> {
-    let mut line = String::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line).with_context(|| format!("{name}: line {}", number + 1))?;
-        if n == 0 {
-            return Ok(());
-        }
-        number += 1;
-        let text = line.trim();
-        if text.is_empty() {
-            continue;
-        }
+fn read_records(reader: impl BufRead, name: &str, builder: &mut Builder) -> Result<()> {
+    for line in paratopic_ingest::jsonl::read_lines(reader) {
+        let (number, text) = line.with_context(|| name.to_owned())?;
         let record: RecordLine =
-            serde_json::from_str(text).map_err(|e| anyhow::anyhow!("{name}:{number}: not a paratopic record: {e}"))?;
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{name}:{number}: not a paratopic record: {e}"))?;
         let row = record.into_row().map_err(|e| anyhow::anyhow!("{name}:{number}: {e}"))?;
         builder.add(row);
     }
+    Ok(())
 }
 
 #[cfg(test)]

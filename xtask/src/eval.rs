@@ -116,7 +116,7 @@ pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut
     let labels = topics();
     let dev_path = corpus_dir.join(EN_DEV);
     let en_dev = if dev_path.is_file() {
-        let dev = paratopic_corpus::read_labeled_jsonl(&dev_path)?;
+        let dev = paratopic_classifier::data::read_examples(&dev_path)?;
         let targets = validate(&dev, &labels)?;
         let mut confusion = Confusion::new(&labels);
         let mut pairs = Vec::new();
@@ -140,7 +140,7 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
         return Ok(None);
     }
     // Articles by line number; an article's label is its news section.
-    let articles = paratopic_corpus::read_labeled_jsonl_lines(&data)?;
+    let articles = paratopic_classifier::data::read_labeled(&data)?;
     let labels = topics();
     let other = labels.iter().position(|l| l == "other").context("no label other")?;
     let (mut ood, mut ood_confident) = (0, 0);
@@ -396,8 +396,8 @@ pub fn gnad(root: &Path) -> Result<Option<Gnad>> {
     if !data.exists() || !folds.exists() {
         return Ok(None);
     }
-    let examples = paratopic_corpus::read_labeled_jsonl(&data)?;
-    let folds = paratopic_corpus::read_folds(&folds, examples.len())?;
+    let examples = paratopic_classifier::data::read_examples(&data)?;
+    let folds = paratopic_classifier::data::read_folds(&folds, examples.len())?;
     Ok(Some((examples, folds.into_iter().map(Some).collect())))
 }
 

@@ -19,7 +19,7 @@ pub fn root() -> PathBuf {
 /// The topic lexicon of the corpus (`lexicon.toml`), with the default weight.
 pub fn corpus_lexicon(corpus_dir: &Path) -> Result<Lexicon> {
     let path = corpus_dir.join("lexicon.toml");
-    Ok(Lexicon { weight: Lexicon::DEFAULT_WEIGHT, terms: paratopic_corpus::read_lexicon(&path)? })
+    Ok(Lexicon { weight: Lexicon::DEFAULT_WEIGHT, terms: paratopic_classifier::data::read_lexicon(&path)? })
 }
 
 /// The settings of the default model: the library defaults (chosen by measurement, see

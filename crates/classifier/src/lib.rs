@@ -24,6 +24,7 @@
 mod calibration;
 mod compound;
 mod config;
+pub mod data;
 mod decide;
 mod digest;
 mod error;

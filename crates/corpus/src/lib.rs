@@ -33,107 +33,6 @@ pub fn topics() -> Vec<String> {
     TOPICS.iter().map(|t| (*t).to_owned()).collect()
 }
 
-/// Reads labeled data: one `{"text": ..., "label": ...}` object per line, with an optional
-/// `"section"` (the heading above the paragraph; other fields are ignored). A UTF-8 byte order
-/// mark is skipped. Every error names the file and the line; nothing is returned on any error.
-pub fn read_labeled_jsonl(path: &Path) -> Result<Vec<Example>, CorpusError> {
-    Ok(read_labeled_jsonl_lines(path)?.into_iter().map(|(_, e)| e).collect())
-}
-
-/// [`read_labeled_jsonl`], with the line number of every example.
-pub fn read_labeled_jsonl_lines(path: &Path) -> Result<Vec<(usize, Example)>, CorpusError> {
-    #[derive(Deserialize)]
-    struct Line {
-        text: serde_json::Value,
-        label: serde_json::Value,
-        #[serde(default)]
-        section: serde_json::Value,
-    }
-    let name = path.display();
-    let bad = |n: usize, what: String| CorpusError::Data(format!("{name}:{n}: {what}"));
-    let bytes = std::fs::read(path).map_err(io(path))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| CorpusError::Data(format!("{name}: not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
-    let mut examples = Vec::new();
-    for (i, line) in text.strip_prefix('\u{feff}').unwrap_or(&text).lines().enumerate() {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record: Line = serde_json::from_str(line)
-            .map_err(|e| bad(n, format!("{e} (expected {{\"text\": \"...\", \"label\": \"...\"}})")))?;
-        let serde_json::Value::String(text) = record.text else {
-            return Err(bad(n, "\"text\" must be a string".into()));
-        };
-        let serde_json::Value::String(label) = record.label else {
-            return Err(bad(n, "\"label\" must be a string".into()));
-        };
-        if label.trim().is_empty() {
-            return Err(bad(n, "empty label".into()));
-        }
-        let section = match record.section {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(section) => Some(section),
-            _ => return Err(bad(n, "\"section\" must be a string".into())),
-        };
-        examples.push((n, Example { section, ..Example::new(text, label) }));
-    }
-    if examples.is_empty() {
-        return Err(CorpusError::Data(format!("{name}: no examples")));
-    }
-    Ok(examples)
-}
-
-/// Reads a folds file: `index<TAB>fold` lines (0-based record index; a first line of two
-/// words, such as `index<TAB>fold`, is a header), and returns the fold of each of `records`
-/// records.
-pub fn read_folds(path: &Path, records: usize) -> Result<Vec<usize>, CorpusError> {
-    let name = path.display();
-    let bad = |what: String| CorpusError::Data(format!("{name}{what}"));
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let is_word = |f: &str| !f.is_empty() && f.chars().all(|c| c.is_alphabetic() || c == '_');
-    let mut folds = vec![None; records];
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let fields: Vec<&str> = line.trim().split('\t').collect();
-        let header = n == 1 && fields.len() == 2 && fields.iter().all(|f| is_word(f));
-        if line.trim().is_empty() || header {
-            continue;
-        }
-        let [index, fold] = fields[..] else { return Err(bad(format!(":{n}: expected index<TAB>fold"))) };
-        let index: usize = index.parse().map_err(|_| bad(format!(":{n}: index is not a number")))?;
-        let fold: usize = fold.parse().map_err(|_| bad(format!(":{n}: fold is not a number")))?;
-        let Some(slot) = folds.get_mut(index) else {
-            return Err(bad(format!(":{n}: index {index} is past the last record ({records} records)")));
-        };
-        if slot.replace(fold).is_some() {
-            return Err(bad(format!(":{n}: record {index} has a second fold")));
-        }
-    }
-    if let Some(missing) = folds.iter().position(Option::is_none) {
-        return Err(bad(format!(": record {missing} has no fold")));
-    }
-    Ok(folds.into_iter().flatten().collect())
-}
-
-/// Reads a topic lexicon: a TOML file with a `[terms]` table of word lists per label.
-pub fn read_lexicon(path: &Path) -> Result<BTreeMap<String, Vec<String>>, CorpusError> {
-    #[derive(Deserialize)]
-    struct File {
-        terms: BTreeMap<String, Vec<String>>,
-    }
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let file: File = toml::from_str(&text).map_err(|e| {
-        // toml's own message spans several lines (it quotes the source); say it on one.
-        let line = e.span().map(|span| text.get(..span.start).map_or(0, |t| t.matches('\n').count()) + 1);
-        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-        let message = e.message().trim().replace('\n', "; ");
-        CorpusError::Data(format!("{}{at}: {message}", path.display()))
-    })?;
-    Ok(file.terms)
-}
-
 /// One line of `labels/*.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabelRecord {
@@ -238,9 +137,6 @@ pub enum CorpusError {
     /// Labels are stale, missing, unknown or malformed.
     #[error("{0}")]
     Problems(Problems),
-    /// A data file is malformed (the message names the file and line).
-    #[error("{0}")]
-    Data(String),
 }
 
 /// The loaded corpus.
@@ -277,13 +173,10 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(
 ) -> Result<Vec<(usize, T)>, CorpusError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(line) {
-            Ok(record) => out.push((i + 1, record)),
-            Err(e) => problems.push(format!("{}:{}: {e}", path.display(), i + 1)),
+    for line in paratopic_ingest::jsonl::lines(&text) {
+        match serde_json::from_str(line.text) {
+            Ok(record) => out.push((line.number, record)),
+            Err(e) => problems.push(format!("{}:{}: {e}", path.display(), line.number)),
         }
     }
     Ok(out)

@@ -24,6 +24,7 @@ pub mod decode;
 mod document;
 mod error;
 mod formats;
+pub mod jsonl;
 mod language;
 mod segment;
 pub mod stream;

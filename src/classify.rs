@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
-use crate::output::{self, Format, Record, Scores};
+use crate::output::{self, Chunk, Encoder, Format, Record, Scores, Sink};
 
 /// Files up to this size are read whole; larger ones (and longer streams) in pieces of
 /// [`PIECE_BYTES`].
@@ -101,7 +101,8 @@ struct Item {
 /// A unit's serialized records, its content paragraphs per label (then the [`OTHER_KINDS`]
 /// and [`NO_TOPIC`] columns), and the languages it found that the model does not read.
 struct Scored {
-    bytes: Vec<u8>,
+    /// The serialized records (none for a unit without paragraphs).
+    chunk: Option<Chunk>,
     counts: Vec<usize>,
     unread: Unread,
     /// What the report needs of each record (only with `--report`).
@@ -129,29 +130,30 @@ struct Carry {
 struct Ctx<'a> {
     model: &'a Model,
     opts: &'a ClassifyOptions,
+    encoder: &'a Encoder,
 }
 
 /// Serialized records on their way to the writer thread, in output order. The queue is
 /// bounded, so a slow output holds the workers back instead of filling memory.
 struct Writer {
-    queue: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    queue: Option<std::sync::mpsc::SyncSender<Chunk>>,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Writer {
-    fn start(mut out: Box<dyn Write + Send>) -> Self {
-        let (queue, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    fn start(mut out: Sink) -> Self {
+        let (queue, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
         let thread = std::thread::spawn(move || {
-            for bytes in receive {
-                out.write_all(&bytes)?;
+            for chunk in receive {
+                out.write(chunk)?;
             }
-            out.flush()
+            out.finish()
         });
         Self { queue: Some(queue), thread: Some(thread) }
     }
 
-    fn write(&mut self, bytes: Vec<u8>) -> Result<()> {
-        let sent = self.queue.as_ref().is_some_and(|q| q.send(bytes).is_ok());
+    fn write(&mut self, chunk: Chunk) -> Result<()> {
+        let sent = self.queue.as_ref().is_some_and(|q| q.send(chunk).is_ok());
         if !sent {
             // The writer stopped on an error: report it.
             self.finish()?;
@@ -181,7 +183,7 @@ struct Job<'a> {
     skipped_lines: usize,
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
-    header: Option<Vec<u8>>,
+    header: Option<Chunk>,
     files_done: usize,
     files_total: usize,
     report: Option<crate::report::Builder>,
@@ -213,6 +215,10 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if let Some(out) = &opts.output {
         refuse_overwriting_an_input(out, &sources)?;
     }
+    if opts.format == Format::Parquet && opts.output.is_none() && std::io::stdout().is_terminal() {
+        bail!("Parquet is binary: give `-o FILE`, or redirect the standard output");
+    }
+    let encoder = Encoder::new(opts.format, model.labels(), opts.explain > 0);
     let (sink, file): (Box<dyn Write + Send>, Option<Destination>) = match &opts.output {
         Some(path) => {
             let file = Destination::create(path)?;
@@ -242,8 +248,8 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         bar
     };
     let mut job = Job {
-        ctx: Ctx { model, opts },
-        out: Writer::start(sink),
+        ctx: Ctx { model, opts, encoder: &encoder },
+        out: Writer::start(encoder.sink(sink)?),
         progress,
         summary: Vec::new(),
         skipped,
@@ -253,7 +259,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         files_total: sources.len(),
         report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), crate::report::Strips::Draw)),
     };
-    job.header = Some(output::header(opts.format, model.labels(), opts.explain > 0)?);
+    job.header = encoder.header()?;
 
     let mut batch: Vec<(&Source, Option<Vec<u8>>)> = Vec::new();
     let mut batch_bytes = 0;
@@ -325,7 +331,7 @@ impl Job<'_> {
         for (((source, items), scored), size) in fixed.iter().zip(scored).zip(sizes) {
             let scored = scored?;
             if items.is_some() {
-                self.emit(scored.bytes, scored.rows)?;
+                self.emit(scored.chunk, scored.rows)?;
                 self.warn_unread(source.id(), &scored.unread);
                 self.summary.push((source.id().to_owned(), scored.counts));
             }
@@ -336,14 +342,15 @@ impl Job<'_> {
 
     /// Queues records for the writer, after the header on the first call; the report takes
     /// their rows.
-    fn emit(&mut self, bytes: Vec<u8>, rows: Vec<crate::report::Row>) -> Result<()> {
+    fn emit(&mut self, chunk: Option<Chunk>, rows: Vec<crate::report::Row>) -> Result<()> {
         if let Some(report) = &mut self.report {
             rows.into_iter().for_each(|row| report.add(row));
         }
+        let Some(chunk) = chunk else { return Ok(()) };
         if let Some(header) = self.header.take() {
             self.out.write(header)?;
         }
-        self.out.write(bytes)
+        self.out.write(chunk)
     }
 
     /// One warning per document for its paragraphs in languages the model does not read.
@@ -555,7 +562,7 @@ impl Job<'_> {
                 units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
             for ((_, len), scored) in units.iter().zip(scored) {
                 let scored = scored?;
-                self.emit(scored.bytes, scored.rows)?;
+                self.emit(scored.chunk, scored.rows)?;
                 summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
                 for (code, n) in scored.unread {
                     *unread.entry(code).or_default() += n;
@@ -598,7 +605,7 @@ impl Ctx<'_> {
         let labels = self.model.labels();
         let mut counts = vec![0; labels.len() + 2];
         let mut unread = Unread::new();
-        let Some(items) = items else { return Ok(Scored { bytes: Vec::new(), counts, unread, rows: Vec::new() }) };
+        let Some(items) = items else { return Ok(Scored { chunk: None, counts, unread, rows: Vec::new() }) };
         let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
         let languages = identify_in_context(&texts);
         let mut records = Vec::with_capacity(items.len());
@@ -644,7 +651,7 @@ impl Ctx<'_> {
             records.push(record);
         }
         Ok(Scored {
-            bytes: output::serialize(self.opts.format, labels, self.opts.explain > 0, &records)?,
+            chunk: Some(self.encoder.encode(&records)?),
             counts,
             unread,
             rows: if self.opts.report.is_some() {

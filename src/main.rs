@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod input;
 mod output;
+mod parquet;
 mod report;
 mod suggest;
 mod train;

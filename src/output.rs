@@ -1,4 +1,7 @@
-//! Output records and their serialization (JSONL, CSV).
+//! Output records and their serialization (JSONL, CSV; Parquet in `parquet.rs`), and the
+//! sink the writer thread writes them to.
+
+use std::io::Write;
 
 use anyhow::Result;
 use paratopic_classifier::Decision;
@@ -13,6 +16,106 @@ pub enum Format {
     /// A header line and one row per paragraph; scores as one column per label, and with
     /// `--explain` an `explain` column of `term:weight` pairs separated by `;`.
     Csv,
+    /// Apache Parquet (zstd): the JSONL fields as typed columns (`scores` a struct of doubles,
+    /// the low-cardinality text columns dictionaries); needs `-o` or a redirected stdout.
+    Parquet,
+}
+
+/// Serialized records on their way to the output.
+pub enum Chunk {
+    /// JSONL lines or CSV rows.
+    Bytes(Vec<u8>),
+    /// Parquet columns.
+    Batch(arrow_array::RecordBatch),
+}
+
+/// Turns records into chunks of one format; made once per run.
+pub struct Encoder {
+    labels: Vec<String>,
+    explain: bool,
+    format: Encoding,
+}
+
+enum Encoding {
+    Jsonl,
+    Csv,
+    Parquet(arrow_schema::SchemaRef),
+}
+
+impl Encoder {
+    /// An encoder for a run with these labels; `explain` adds the explanations.
+    pub fn new(format: Format, labels: &[String], explain: bool) -> Self {
+        let format = match format {
+            Format::Jsonl => Encoding::Jsonl,
+            Format::Csv => Encoding::Csv,
+            Format::Parquet => Encoding::Parquet(crate::parquet::schema(labels, explain)),
+        };
+        Self { labels: labels.to_vec(), explain, format }
+    }
+
+    /// What the output starts with, before the first records: the CSV header.
+    pub fn header(&self) -> Result<Option<Chunk>> {
+        match self.format {
+            Encoding::Csv => Ok(Some(Chunk::Bytes(csv_header(&self.labels, self.explain)?))),
+            Encoding::Jsonl | Encoding::Parquet(_) => Ok(None),
+        }
+    }
+
+    /// Serializes records.
+    pub fn encode(&self, records: &[Record<'_>]) -> Result<Chunk> {
+        match &self.format {
+            Encoding::Jsonl => Ok(Chunk::Bytes(jsonl_lines(records)?)),
+            Encoding::Csv => Ok(Chunk::Bytes(csv_rows(&self.labels, self.explain, records)?)),
+            Encoding::Parquet(schema) => Ok(Chunk::Batch(crate::parquet::batch(schema, &self.labels, records)?)),
+        }
+    }
+
+    /// The sink that writes this encoder's chunks to `out`.
+    pub fn sink(&self, out: Box<dyn Write + Send>) -> Result<Sink> {
+        match &self.format {
+            Encoding::Parquet(schema) => Ok(Sink::Parquet(crate::parquet::writer(out, schema.clone())?)),
+            Encoding::Jsonl | Encoding::Csv => Ok(Sink::Bytes(out)),
+        }
+    }
+}
+
+/// Where chunks are written, on the writer thread.
+pub enum Sink {
+    /// JSONL or CSV, as they come.
+    Bytes(Box<dyn Write + Send>),
+    /// Parquet: batches gathered into row groups, the footer written by [`Sink::finish`].
+    Parquet(parquet::arrow::ArrowWriter<Box<dyn Write + Send>>),
+}
+
+impl Sink {
+    /// Writes one chunk.
+    pub fn write(&mut self, chunk: Chunk) -> std::io::Result<()> {
+        match (self, chunk) {
+            (Sink::Bytes(out), Chunk::Bytes(bytes)) => out.write_all(&bytes),
+            (Sink::Parquet(out), Chunk::Batch(batch)) => out.write(&batch).map_err(io_error),
+            _ => Err(std::io::Error::other("a chunk of another format reached the output")),
+        }
+    }
+
+    /// Flushes everything (and closes a Parquet file with its footer).
+    pub fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Bytes(mut out) => out.flush(),
+            Sink::Parquet(out) => out.into_inner().map_err(io_error)?.flush(),
+        }
+    }
+}
+
+/// A Parquet error as the I/O error it wraps when it wraps one (so a closed pipe is still a
+/// closed pipe), else as an error of its own.
+fn io_error(e: parquet::errors::ParquetError) -> std::io::Error {
+    match e {
+        parquet::errors::ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
+            Ok(io) => *io,
+            Err(other) => std::io::Error::other(other),
+        },
+        other => std::io::Error::other(other),
+    }
 }
 
 /// One labeled paragraph.
@@ -121,43 +224,38 @@ fn csv_row(r: &Record<'_>, labels: &[String], explain: bool) -> Vec<String> {
     row
 }
 
-/// What an output starts with: the CSV header line (nothing for JSONL); `explain` adds the
-/// column of explanations.
-pub fn header(format: Format, labels: &[String], explain: bool) -> Result<Vec<u8>> {
-    match format {
-        Format::Jsonl => Ok(Vec::new()),
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> = CSV_COLUMNS.iter().map(|(name, _)| (*name).to_owned()).collect();
-            header.extend(labels.iter().map(|l| format!("score_{l}")));
-            if explain {
-                header.push("explain".to_owned());
-            }
-            w.write_record(&header)?;
-            Ok(w.into_inner().map_err(|e| e.into_error())?)
-        }
+/// The CSV header line; `explain` adds the column of explanations.
+fn csv_header(labels: &[String], explain: bool) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = CSV_COLUMNS.iter().map(|(name, _)| (*name).to_owned()).collect();
+    header.extend(labels.iter().map(|l| format!("score_{l}")));
+    if explain {
+        header.push("explain".to_owned());
     }
+    w.write_record(&header)?;
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 
-/// Serializes records (without a header); `explain` says whether the CSV has the explanation
-/// column.
-pub fn serialize(format: Format, labels: &[String], explain: bool, records: &[Record<'_>]) -> Result<Vec<u8>> {
-    let size: usize = records.iter().map(|r| r.text.len() + 200).sum();
-    match format {
-        Format::Jsonl => {
-            let mut out = Vec::with_capacity(size);
-            for r in records {
-                serde_json::to_writer(&mut out, r)?;
-                out.push(b'\n');
-            }
-            Ok(out)
-        }
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(size));
-            for r in records {
-                w.write_record(csv_row(r, labels, explain))?;
-            }
-            Ok(w.into_inner().map_err(|e| e.into_error())?)
-        }
+/// Room for a record's serialization: its text and the fields around it.
+fn room(records: &[Record<'_>]) -> usize {
+    records.iter().map(|r| r.text.len() + 200).sum()
+}
+
+/// Records as CSV rows (without the header).
+fn csv_rows(labels: &[String], explain: bool, records: &[Record<'_>]) -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(room(records)));
+    for r in records {
+        w.write_record(csv_row(r, labels, explain))?;
     }
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// Records as JSON lines.
+fn jsonl_lines(records: &[Record<'_>]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(room(records));
+    for r in records {
+        serde_json::to_writer(&mut out, r)?;
+        out.push(b'\n');
+    }
+    Ok(out)
 }

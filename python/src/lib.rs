@@ -1,0 +1,333 @@
+//! The `paratopic` Python package's native module, `paratopic._paratopic`: the library crates
+//! (`paratopic-ingest`, `paratopic-classifier`) wrapped with PyO3, and nothing of its own.
+//!
+//! Paragraphs are labeled by [`Model::label`] with the CLI's [`Rules`], languages identified by
+//! [`identify_in_context`] over a batch as the CLI does over a JSONL file or a document, and
+//! documents read by [`read_document`]. Batches run on rayon's threads with the GIL released;
+//! errors become Python exceptions in `error.rs`. The Python layer (`paratopic/__init__.py`)
+//! adds NumPy label arrays and `classes_` on top.
+
+mod error;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray1, PyArray2};
+use paratopic_classifier::{Example, Labeled, Model, Prediction, Rules};
+use paratopic_ingest::{identify_in_context, read_document, Extracted, InContext, IngestError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::{intern, IntoPyObjectExt};
+use rayon::prelude::*;
+
+use crate::error::{Error, ModelError};
+
+/// The model built into the package, the same bytes as the CLI's default model.
+static DEFAULT_MODEL: &[u8] = include_bytes!("../../models/default.model");
+
+/// A trained paratopic model (the native half of `paratopic.Model`).
+#[pyclass(frozen, name = "NativeModel", module = "paratopic._paratopic")]
+struct NativeModel {
+    model: Model,
+}
+
+/// The texts argument: a sequence of str (a list, a tuple, a NumPy array of str…), never one
+/// str. Each text is kept as Python's own UTF-8 bytes, so the GIL can be released while they
+/// are read.
+fn texts_arg(texts: &Bound<'_, PyAny>) -> PyResult<Vec<PyBackedStr>> {
+    if texts.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("texts must be a sequence of str, not a str (wrap one text in a list)"));
+    }
+    let n = texts.len().map_err(|_| PyTypeError::new_err("texts must be a sequence of str"))?;
+    let mut out = Vec::with_capacity(n);
+    for (i, item) in texts.try_iter()?.enumerate() {
+        let item = item?;
+        let text = item.extract::<PyBackedStr>().map_err(|_| {
+            let found = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned());
+            PyTypeError::new_err(format!("texts[{i}] must be a str, got {found}"))
+        })?;
+        out.push(text);
+    }
+    Ok(out)
+}
+
+/// The rules of `classify`: `min_confidence` a probability, as `--min-confidence` takes it.
+fn rules(min_confidence: Option<f64>, any_language: bool) -> PyResult<Rules> {
+    if let Some(p) = min_confidence.filter(|p| !(0.0..=1.0).contains(p)) {
+        return Err(PyValueError::new_err(format!("min_confidence must be a probability from 0 to 1, got {p}")));
+    }
+    Ok(Rules { min_confidence, any_language })
+}
+
+/// Labels paragraphs (text and section heading) of one batch: languages identified over the
+/// whole batch, as `paratopic classify` does over one document or one JSONL file, then every
+/// paragraph labeled in parallel.
+fn label_batch(model: &Model, paragraphs: &[(&str, Option<&str>)], rules: &Rules) -> Vec<(InContext, Labeled)> {
+    let texts: Vec<&str> = paragraphs.iter().map(|(t, _)| *t).collect();
+    let languages = identify_in_context(&texts);
+    paragraphs
+        .par_iter()
+        .zip(languages)
+        .map(|(&(text, section), lang)| (lang, model.label(text, section, lang, rules)))
+        .collect()
+}
+
+/// The model's scores of every text (routed to the model of its language like `classify`,
+/// but never refused for its language, so that every text has a row).
+fn predictions(model: &Model, texts: &[PyBackedStr]) -> Result<Vec<Prediction>, Error> {
+    let paragraphs: Vec<(&str, Option<&str>)> = texts.iter().map(|t| (&**t, None)).collect();
+    let rules = Rules { min_confidence: None, any_language: true };
+    label_batch(model, &paragraphs, &rules)
+        .into_iter()
+        .map(|(_, labeled)| labeled.scored.map(|(p, _)| p).ok_or(Error::Internal("a text was not scored")))
+        .collect()
+}
+
+/// Sets the fields of a labeled paragraph on `record`: lang, label, confidence, decision,
+/// evidence and scores (a dict label → probability; None when not scored), as the CLI's
+/// records have them (probabilities unrounded).
+fn set_label_fields(record: &Bound<'_, PyDict>, labels: &[String], lang: InContext, labeled: Labeled) -> PyResult<()> {
+    let py = record.py();
+    record.set_item(intern!(py, "lang"), lang.lang)?;
+    record.set_item(intern!(py, "label"), labeled.label.map(|l| labels[l].as_str()))?;
+    record.set_item(intern!(py, "confidence"), labeled.confidence())?;
+    record.set_item(intern!(py, "decision"), labeled.decision.as_str())?;
+    record.set_item(intern!(py, "evidence"), labeled.evidence())?;
+    let scores = match labeled.scored {
+        Some((p, _)) => {
+            let scores = PyDict::new(py);
+            for (label, value) in labels.iter().zip(p.probabilities) {
+                scores.set_item(label, value)?;
+            }
+            scores.into_any()
+        }
+        None => py.None().into_bound(py),
+    };
+    record.set_item(intern!(py, "scores"), scores)
+}
+
+/// Reads a document of any supported format; its id is the file name, as when a file is named
+/// to `paratopic classify`.
+fn read_file(path: &Path) -> Result<(String, Extracted), Error> {
+    let bytes = std::fs::read(path).map_err(|error| IngestError::Io { path: path.to_path_buf(), error })?;
+    let id = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let extracted = read_document(&id, bytes, path)?;
+    Ok((id, extracted))
+}
+
+/// A document's paragraph records without labels: doc, paragraph, start, end, kind, format,
+/// page, section, text.
+fn paragraph_record<'py>(
+    py: Python<'py>,
+    doc: &str,
+    format: &str,
+    p: &paratopic_ingest::Paragraph,
+) -> PyResult<Bound<'py, PyDict>> {
+    let record = PyDict::new(py);
+    record.set_item(intern!(py, "doc"), doc)?;
+    record.set_item(intern!(py, "paragraph"), p.index)?;
+    record.set_item(intern!(py, "start"), p.start)?;
+    record.set_item(intern!(py, "end"), p.end)?;
+    record.set_item(intern!(py, "kind"), p.kind.as_str())?;
+    record.set_item(intern!(py, "format"), format)?;
+    record.set_item(intern!(py, "page"), p.page)?;
+    record.set_item(intern!(py, "section"), p.section.as_deref())?;
+    record.set_item(intern!(py, "text"), &p.text)?;
+    Ok(record)
+}
+
+#[pymethods]
+impl NativeModel {
+    /// The model built into the package (the CLI's default model).
+    #[staticmethod]
+    fn default() -> PyResult<Self> {
+        let model =
+            Model::from_bytes(DEFAULT_MODEL).map_err(|error| Error::Format { origin: "the built-in model", error })?;
+        Ok(Self { model })
+    }
+
+    /// Loads a model file written by `paratopic train` or `save`.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let model = py.detach(|| Model::load(&path)).map_err(Error::from)?;
+        Ok(Self { model })
+    }
+
+    /// A model from the bytes of a model file.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        let model =
+            py.detach(|| Model::from_bytes(data)).map_err(|error| Error::Format { origin: "model bytes", error })?;
+        Ok(Self { model })
+    }
+
+    /// The bytes of the model file.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = py.detach(|| self.model.to_bytes());
+        PyBytes::new(py, &bytes)
+    }
+
+    /// Writes the model file atomically (a temporary file renamed into place).
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        Ok(py.detach(|| self.model.save(&path)).map_err(Error::from)?)
+    }
+
+    /// The labels, in score order.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.model.labels().to_vec()
+    }
+
+    /// The languages the model was trained on (ISO 639-1); empty when not known.
+    #[getter]
+    fn languages(&self) -> Vec<String> {
+        self.model.languages().to_vec()
+    }
+
+    /// One dict per text: lang, label, confidence, decision, evidence, scores.
+    #[pyo3(signature = (texts, min_confidence, any_language))]
+    fn classify<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        min_confidence: Option<f64>,
+        any_language: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let rules = rules(min_confidence, any_language)?;
+        let texts = texts_arg(texts)?;
+        let labeled = py.detach(|| {
+            let paragraphs: Vec<(&str, Option<&str>)> = texts.iter().map(|t| (&**t, None)).collect();
+            label_batch(&self.model, &paragraphs, &rules)
+        });
+        let out = PyList::empty(py);
+        for (lang, labeled) in labeled {
+            let record = PyDict::new(py);
+            set_label_fields(&record, self.model.labels(), lang, labeled)?;
+            out.append(record)?;
+        }
+        Ok(out)
+    }
+
+    /// The index in `labels` of each text's top label, as an int64 array.
+    fn predict_indices<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let texts = texts_arg(texts)?;
+        let indices = py.detach(|| -> Result<Vec<i64>, Error> {
+            Ok(predictions(&self.model, &texts)?.into_iter().map(|p| p.label as i64).collect())
+        })?;
+        Ok(indices.into_pyarray(py))
+    }
+
+    /// The probability of every label for every text: a float64 array (texts × labels).
+    fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let texts = texts_arg(texts)?;
+        let n_labels = self.model.labels().len();
+        let table = py.detach(|| -> Result<Array2<f64>, Error> {
+            let predictions = predictions(&self.model, &texts)?;
+            let flat: Vec<f64> = predictions.into_iter().flat_map(|p| p.probabilities).collect();
+            Array2::from_shape_vec((texts.len(), n_labels), flat)
+                .map_err(|_| Error::Internal("a score row of the wrong length"))
+        })?;
+        Ok(table.into_pyarray(py))
+    }
+
+    /// The records of every paragraph of a document, labeled: the fields of the CLI's JSONL
+    /// records.
+    #[pyo3(signature = (path, min_confidence, any_language))]
+    fn classify_document<'py>(
+        &self,
+        py: Python<'py>,
+        path: PathBuf,
+        min_confidence: Option<f64>,
+        any_language: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let rules = rules(min_confidence, any_language)?;
+        let (doc, extracted, labeled) = py.detach(|| -> Result<_, Error> {
+            let (doc, extracted) = read_file(&path)?;
+            let paragraphs: Vec<(&str, Option<&str>)> =
+                extracted.paragraphs.iter().map(|p| (p.text.as_str(), p.section.as_deref())).collect();
+            let labeled = label_batch(&self.model, &paragraphs, &rules);
+            Ok((doc, extracted, labeled))
+        })?;
+        let out = PyList::empty(py);
+        for (p, (lang, labeled)) in extracted.paragraphs.iter().zip(labeled) {
+            let record = paragraph_record(py, &doc, extracted.format.as_str(), p)?;
+            set_label_fields(&record, self.model.labels(), lang, labeled)?;
+            out.append(record)?;
+        }
+        Ok(out)
+    }
+}
+
+/// The paragraph records of a document of any supported format (text, PDF, HTML, Word,
+/// OpenDocument): doc, paragraph, start, end, kind, format, page, section, text, lang.
+#[pyfunction]
+fn read<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyList>> {
+    let (doc, extracted, languages) = py.detach(|| -> Result<_, Error> {
+        let (doc, extracted) = read_file(&path)?;
+        let texts: Vec<&str> = extracted.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let languages = identify_in_context(&texts);
+        Ok((doc, extracted, languages))
+    })?;
+    let out = PyList::empty(py);
+    for (p, lang) in extracted.paragraphs.iter().zip(languages) {
+        let record = paragraph_record(py, &doc, extracted.format.as_str(), p)?;
+        record.set_item(intern!(py, "lang"), lang.lang)?;
+        out.append(record)?;
+    }
+    Ok(out)
+}
+
+/// Trains a model on texts and their labels; `sections` (the heading above each text, or
+/// None) feed `section_features`; `settings` are the CLI's training flags.
+#[pyfunction]
+#[pyo3(signature = (texts, labels, sections, settings))]
+fn train(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    labels: &Bound<'_, PyAny>,
+    sections: Option<&Bound<'_, PyAny>>,
+    settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<NativeModel> {
+    let settings = settings::parse(settings)?;
+    let texts = texts_arg(texts)?;
+    let gold: Vec<String> = texts_arg(labels)
+        .map_err(|e| PyTypeError::new_err(format!("labels: {}", e.value(py))))?
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    if gold.len() != texts.len() {
+        return Err(PyValueError::new_err(format!("got {} texts but {} labels", texts.len(), gold.len())));
+    }
+    let sections: Vec<Option<String>> = match sections {
+        None => vec![None; texts.len()],
+        Some(s) => s.extract().map_err(|_| PyTypeError::new_err("sections must be a sequence of str or None"))?,
+    };
+    if sections.len() != texts.len() {
+        return Err(PyValueError::new_err(format!("got {} texts but {} sections", texts.len(), sections.len())));
+    }
+    let model = py.detach(move || {
+        let examples: Vec<Example> = texts
+            .iter()
+            .zip(gold)
+            .zip(sections)
+            .map(|((text, label), section)| Example { text: text.to_string(), label, section })
+            .collect();
+        let labels = settings.labels.unwrap_or_else(|| paratopic_classifier::sorted_labels(&examples));
+        paratopic_classifier::train(&examples, &labels, &settings.config)
+    });
+    Ok(NativeModel { model: model.map_err(Error::from)? })
+}
+
+/// The native module.
+#[pymodule]
+fn _paratopic(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeModel>()?;
+    m.add_function(wrap_pyfunction!(read, m)?)?;
+    m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add("ModelError", m.py().get_type::<ModelError>())?;
+    m.add("SETTINGS", settings::NAMES.into_py_any(m.py())?)?;
+    Ok(())
+}

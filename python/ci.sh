@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The Python package's CI step, run from anywhere (it works from the workspace root): a venv
-# under target/, maturin, pytest and NumPy from PyPI, the package built into the venv with
-# `maturin develop --release`, then its tests. Run it after `cargo xtask eval --check`, which
-# has built the library crates' release artifacts that this build reuses.
+# The Python step of the tests, run from anywhere: a venv under target/ with maturin, pytest
+# and the data tools the tests read Parquet with (pyarrow, pandas, polars) and run Spark with
+# (pyspark; Java must be on PATH, which .ci/run sees to), the package built into the venv with
+# `maturin develop --release`, then the tests in python/tests: the package, the Parquet output
+# read back, and the Spark examples in local mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 export VIRTUAL_ENV="$PWD/$venv"
 export PATH="$VIRTUAL_ENV/bin:$PATH"
-pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7,<10" "numpy>=1.21,<3"
+pip install --quiet --disable-pip-version-check \
+    "maturin>=1.9.4,<2" "pytest>=7,<10" "numpy>=1.21,<3" \
+    "pyarrow>=14" "pandas>=2" "polars>=1" "pyspark>=3.5"
 
 maturin develop --release --manifest-path python/Cargo.toml
 cd python

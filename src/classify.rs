@@ -218,7 +218,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if opts.format == Format::Parquet && opts.output.is_none() && std::io::stdout().is_terminal() {
         bail!("Parquet is binary: give `-o FILE`, or redirect the standard output");
     }
-    let encoder = Encoder::new(opts.format, model.labels(), opts.explain > 0);
+    let encoder = Encoder::new(opts.format, model.labels(), opts.explain > 0)?;
     let (sink, file): (Box<dyn Write + Send>, Option<Destination>) = match &opts.output {
         Some(path) => {
             let file = Destination::create(path)?;

@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod input;
 mod output;
+#[cfg(feature = "parquet")]
 mod parquet;
 mod report;
 mod suggest;

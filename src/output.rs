@@ -17,7 +17,8 @@ pub enum Format {
     /// `--explain` an `explain` column of `term:weight` pairs separated by `;`.
     Csv,
     /// Apache Parquet (zstd): the JSONL fields as typed columns (`scores` a struct of doubles,
-    /// the low-cardinality text columns dictionaries); needs `-o` or a redirected stdout.
+    /// the low-cardinality text columns dictionaries); needs `-o` or a redirected stdout, and
+    /// a build with `--features parquet`.
     Parquet,
 }
 
@@ -26,6 +27,7 @@ pub enum Chunk {
     /// JSONL lines or CSV rows.
     Bytes(Vec<u8>),
     /// Parquet columns.
+    #[cfg(feature = "parquet")]
     Batch(arrow_array::RecordBatch),
 }
 
@@ -39,25 +41,35 @@ pub struct Encoder {
 enum Encoding {
     Jsonl,
     Csv,
+    #[cfg(feature = "parquet")]
     Parquet(arrow_schema::SchemaRef),
 }
 
 impl Encoder {
-    /// An encoder for a run with these labels; `explain` adds the explanations.
-    pub fn new(format: Format, labels: &[String], explain: bool) -> Self {
+    /// An encoder for a run with these labels; `explain` adds the explanations. Parquet is
+    /// refused by a build without the `parquet` feature.
+    pub fn new(format: Format, labels: &[String], explain: bool) -> Result<Self> {
         let format = match format {
             Format::Jsonl => Encoding::Jsonl,
             Format::Csv => Encoding::Csv,
+            #[cfg(feature = "parquet")]
             Format::Parquet => Encoding::Parquet(crate::parquet::schema(labels, explain)),
+            #[cfg(not(feature = "parquet"))]
+            Format::Parquet => anyhow::bail!(
+                "this paratopic was built without Parquet output: build it with `--features parquet` \
+                 (cargo install --path . --features parquet)"
+            ),
         };
-        Self { labels: labels.to_vec(), explain, format }
+        Ok(Self { labels: labels.to_vec(), explain, format })
     }
 
     /// What the output starts with, before the first records: the CSV header.
     pub fn header(&self) -> Result<Option<Chunk>> {
         match self.format {
             Encoding::Csv => Ok(Some(Chunk::Bytes(csv_header(&self.labels, self.explain)?))),
-            Encoding::Jsonl | Encoding::Parquet(_) => Ok(None),
+            #[cfg(feature = "parquet")]
+            Encoding::Parquet(_) => Ok(None),
+            Encoding::Jsonl => Ok(None),
         }
     }
 
@@ -66,6 +78,7 @@ impl Encoder {
         match &self.format {
             Encoding::Jsonl => Ok(Chunk::Bytes(jsonl_lines(records)?)),
             Encoding::Csv => Ok(Chunk::Bytes(csv_rows(&self.labels, self.explain, records)?)),
+            #[cfg(feature = "parquet")]
             Encoding::Parquet(schema) => Ok(Chunk::Batch(crate::parquet::batch(schema, &self.labels, records)?)),
         }
     }
@@ -73,6 +86,7 @@ impl Encoder {
     /// The sink that writes this encoder's chunks to `out`.
     pub fn sink(&self, out: Box<dyn Write + Send>) -> Result<Sink> {
         match &self.format {
+            #[cfg(feature = "parquet")]
             Encoding::Parquet(schema) => Ok(Sink::Parquet(crate::parquet::writer(out, schema.clone())?)),
             Encoding::Jsonl | Encoding::Csv => Ok(Sink::Bytes(out)),
         }
@@ -84,6 +98,7 @@ pub enum Sink {
     /// JSONL or CSV, as they come.
     Bytes(Box<dyn Write + Send>),
     /// Parquet: batches gathered into row groups, the footer written by [`Sink::finish`].
+    #[cfg(feature = "parquet")]
     Parquet(parquet::arrow::ArrowWriter<Box<dyn Write + Send>>),
 }
 
@@ -92,7 +107,9 @@ impl Sink {
     pub fn write(&mut self, chunk: Chunk) -> std::io::Result<()> {
         match (self, chunk) {
             (Sink::Bytes(out), Chunk::Bytes(bytes)) => out.write_all(&bytes),
+            #[cfg(feature = "parquet")]
             (Sink::Parquet(out), Chunk::Batch(batch)) => out.write(&batch).map_err(io_error),
+            #[allow(unreachable_patterns)]
             _ => Err(std::io::Error::other("a chunk of another format reached the output")),
         }
     }
@@ -101,11 +118,13 @@ impl Sink {
     pub fn finish(self) -> std::io::Result<()> {
         match self {
             Sink::Bytes(mut out) => out.flush(),
+            #[cfg(feature = "parquet")]
             Sink::Parquet(out) => out.into_inner().map_err(io_error)?.flush(),
         }
     }
 }
 
+#[cfg(feature = "parquet")]
 /// A Parquet error as the I/O error it wraps when it wraps one (so a closed pipe is still a
 /// closed pipe), else as an error of its own.
 fn io_error(e: parquet::errors::ParquetError) -> std::io::Error {

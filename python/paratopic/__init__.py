@@ -137,8 +137,9 @@ class Model:
 
     def classify_document(
         self,
-        path: PathLike,
+        source: Union[PathLike, bytes],
         *,
+        name: Optional[str] = None,
         min_confidence: Optional[float] = None,
         any_language: bool = False,
     ) -> List[Dict[str, Any]]:
@@ -146,11 +147,12 @@ class Model:
         paragraph as ``paratopic classify FILE`` does: the records have the fields of its
         JSONL records (``doc``, ``paragraph``, ``start``, ``end``, ``kind``, ``format``,
         ``page``, ``section``, ``text``, ``lang``, ``label``, ``confidence``, ``decision``,
-        ``evidence``, ``scores``; ``page`` is None except for PDF).
+        ``evidence``, ``scores``; ``page`` is None except for PDF). ``source`` and ``name``
+        are those of :func:`read`.
 
         ``OSError`` when the file cannot be read, ``ValueError`` when it cannot be decoded
         or parsed (a binary file, a damaged PDF, a scan without a text layer)."""
-        return self._native.classify_document(os.fspath(path), min_confidence, any_language)
+        return self._native.classify_document(_source(source), name, min_confidence, any_language)
 
     def __reduce__(self) -> Any:
         return (Model.from_bytes, (self.to_bytes(),))
@@ -159,7 +161,14 @@ class Model:
         return f"paratopic.Model(classes_={list(self.classes_)!r}, languages={self.languages!r})"
 
 
-def read(path: PathLike) -> List[Dict[str, Any]]:
+def _source(source: Any) -> Any:
+    """A document argument as the native side takes it: bytes as they are, a path as str."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    return os.fspath(source)
+
+
+def read(source: Union[PathLike, bytes], *, name: Optional[str] = None) -> List[Dict[str, Any]]:
     """The paragraphs of a document of any supported format (text, Markdown, PDF, HTML,
     Word .docx, OpenDocument .odt), as records: ``doc`` (the file name), ``paragraph``
     (from 0), ``start``/``end`` (byte span: in the file for text, in the extracted text for
@@ -167,9 +176,12 @@ def read(path: PathLike) -> List[Dict[str, Any]]:
     ``format``, ``page`` (PDF only, else None), ``section`` (the heading above), ``text``
     (cleaned) and ``lang``.
 
-    The format is told by the extension, else by the first bytes. ``OSError`` when the file
-    cannot be read, ``ValueError`` when it cannot be decoded or parsed."""
-    return _paratopic.read(os.fspath(path))
+    ``source`` is a path, or the bytes of a document (as a Spark ``binaryFile`` row holds
+    them); ``name`` is the ``doc`` of the records (default: the file name, or ``-`` for
+    bytes), and for bytes its extension tells the format. The format is told by the
+    extension, else by the first bytes. ``OSError`` when the file cannot be read,
+    ``ValueError`` when it cannot be decoded or parsed."""
+    return _paratopic.read(_source(source), name)
 
 
 def train(

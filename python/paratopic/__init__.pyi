@@ -74,13 +74,14 @@ class Model:
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]: ...
     def classify_document(
         self,
-        path: _Path,
+        source: Union[_Path, bytes],
         *,
+        name: Optional[str] = None,
         min_confidence: Optional[float] = None,
         any_language: bool = False,
     ) -> List[Record]: ...
 
-def read(path: _Path) -> List[Paragraph]: ...
+def read(source: Union[_Path, bytes], *, name: Optional[str] = None) -> List[Paragraph]: ...
 def train(
     texts: Sequence[str],
     labels: Sequence[str],

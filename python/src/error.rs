@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use paratopic_classifier::{ClassifierError, ModelFormatError};
-use paratopic_corpus::CorpusError;
+use paratopic_classifier::data::DataError;
 use paratopic_ingest::IngestError;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::PyErr;
@@ -34,7 +34,7 @@ pub enum Error {
     Ingest(#[from] IngestError),
     /// Reading a lexicon file.
     #[error(transparent)]
-    Corpus(#[from] CorpusError),
+    Data(#[from] DataError),
     /// Model bytes that are not a model (no path to name).
     #[error("{origin}: {error}")]
     Format {
@@ -66,13 +66,12 @@ impl From<Error> for PyErr {
         match &err {
             Error::Classifier(ClassifierError::Io { path, error })
             | Error::Ingest(IngestError::Io { path, error })
-            | Error::Corpus(CorpusError::Io { path, error }) => os_error(path, error),
-            Error::Corpus(CorpusError::Ingest(IngestError::Io { path, error })) => os_error(path, error),
+            | Error::Data(DataError::Io { path, error }) => os_error(path, error),
             Error::Classifier(ClassifierError::Format { .. }) | Error::Format { .. } => {
                 ModelError::new_err(err.to_string())
             }
             Error::Internal(_) => PyRuntimeError::new_err(err.to_string()),
-            Error::Classifier(_) | Error::Ingest(_) | Error::Corpus(_) => PyValueError::new_err(err.to_string()),
+            Error::Classifier(_) | Error::Ingest(_) | Error::Data(_) => PyValueError::new_err(err.to_string()),
         }
     }
 }

@@ -10,7 +10,7 @@
 mod error;
 mod settings;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2};
@@ -109,12 +109,31 @@ fn set_label_fields(record: &Bound<'_, PyDict>, labels: &[String], lang: InConte
     record.set_item(intern!(py, "scores"), scores)
 }
 
-/// Reads a document of any supported format; its id is the file name, as when a file is named
-/// to `paratopic classify`.
-fn read_file(path: &Path) -> Result<(String, Extracted), Error> {
-    let bytes = std::fs::read(path).map_err(|error| IngestError::Io { path: path.to_path_buf(), error })?;
-    let id = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let extracted = read_document(&id, bytes, path)?;
+/// A document given to `read` or `classify_document`: a path, or the bytes of a file.
+#[derive(FromPyObject)]
+enum Source {
+    /// The bytes of a document (a PDF, a web page… as read from a file or a Spark
+    /// `binaryFile` row).
+    Bytes(Vec<u8>),
+    /// A path (str or os.PathLike).
+    Path(PathBuf),
+}
+
+/// Reads a document of any supported format. Its id is `name` when given, else the file
+/// name (as when a file is named to `paratopic classify`), else `-` for bytes; for bytes, the
+/// format is told by the extension of `name`, else by the first bytes.
+fn read_source(source: Source, name: Option<String>) -> Result<(String, Extracted), Error> {
+    let (bytes, path) = match source {
+        Source::Path(path) => {
+            let bytes = std::fs::read(&path).map_err(|error| IngestError::Io { path: path.clone(), error })?;
+            (bytes, path)
+        }
+        Source::Bytes(bytes) => (bytes, PathBuf::from(name.as_deref().unwrap_or("-"))),
+    };
+    let id = name.unwrap_or_else(|| {
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    });
+    let extracted = read_document(&id, bytes, &path)?;
     Ok((id, extracted))
 }
 
@@ -235,17 +254,18 @@ impl NativeModel {
 
     /// The records of every paragraph of a document, labeled: the fields of the CLI's JSONL
     /// records.
-    #[pyo3(signature = (path, min_confidence, any_language))]
+    #[pyo3(signature = (source, name, min_confidence, any_language))]
     fn classify_document<'py>(
         &self,
         py: Python<'py>,
-        path: PathBuf,
+        source: Source,
+        name: Option<String>,
         min_confidence: Option<f64>,
         any_language: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let rules = rules(min_confidence, any_language)?;
         let (doc, extracted, labeled) = py.detach(|| -> Result<_, Error> {
-            let (doc, extracted) = read_file(&path)?;
+            let (doc, extracted) = read_source(source, name)?;
             let paragraphs: Vec<(&str, Option<&str>)> =
                 extracted.paragraphs.iter().map(|p| (p.text.as_str(), p.section.as_deref())).collect();
             let labeled = label_batch(&self.model, &paragraphs, &rules);
@@ -264,9 +284,10 @@ impl NativeModel {
 /// The paragraph records of a document of any supported format (text, PDF, HTML, Word,
 /// OpenDocument): doc, paragraph, start, end, kind, format, page, section, text, lang.
 #[pyfunction]
-fn read<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyList>> {
+#[pyo3(signature = (source, name))]
+fn read<'py>(py: Python<'py>, source: Source, name: Option<String>) -> PyResult<Bound<'py, PyList>> {
     let (doc, extracted, languages) = py.detach(|| -> Result<_, Error> {
-        let (doc, extracted) = read_file(&path)?;
+        let (doc, extracted) = read_source(source, name)?;
         let texts: Vec<&str> = extracted.paragraphs.iter().map(|p| p.text.as_str()).collect();
         let languages = identify_in_context(&texts);
         Ok((doc, extracted, languages))

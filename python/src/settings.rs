@@ -193,7 +193,7 @@ impl Value<'_, '_> {
             return Ok(terms);
         }
         match self.value.extract::<std::path::PathBuf>() {
-            Ok(path) => Ok(paratopic_corpus::read_lexicon(&path).map_err(Error::from)?),
+            Ok(path) => Ok(paratopic_classifier::data::read_lexicon(&path).map_err(Error::from)?),
             Err(_) => Err(self.type_error("a dict {label: [words]} or the path of a TOML lexicon")),
         }
     }

@@ -107,3 +107,19 @@ def test_the_gil_is_released_while_a_batch_runs(model, texts) -> None:
 
 def test_the_default_model_is_the_cli_model() -> None:
     assert paratopic.Model.default().to_bytes() == (ROOT / "models" / "default.model").read_bytes()
+
+
+@pytest.mark.parametrize("ext", ["pdf", "html", "docx", "txt"])
+def test_a_document_as_bytes_reads_as_the_file(model, ext) -> None:
+    from conftest import FIXTURES
+
+    path = FIXTURES / f"un-res-75-32-de.{ext}" if ext != "txt" else SEEDS[0]
+    from_file = paratopic.read(path)
+    named = paratopic.read(path.read_bytes(), name=path.name)
+    assert named == from_file
+    # Without a name, the first bytes tell the format and the doc is "-".
+    unnamed = paratopic.read(path.read_bytes())
+    assert [r["text"] for r in unnamed] == [r["text"] for r in from_file]
+    assert {r["doc"] for r in unnamed} == {"-"}
+    labeled = model.classify_document(bytearray(path.read_bytes()), name=path.name)
+    assert labeled == model.classify_document(path)

@@ -2,6 +2,7 @@
 //! linked once), a module per concern, the shared helpers in `util`.
 
 mod commands;
+#[cfg(feature = "parquet")]
 mod parquet;
 mod report;
 mod robustness;

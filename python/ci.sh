@@ -16,7 +16,8 @@ export VIRTUAL_ENV="$PWD/$venv"
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 pip install --quiet --disable-pip-version-check \
     "maturin>=1.9.4,<2" "pytest>=7,<10" "numpy>=1.21,<3" \
-    "pyarrow>=14" "pandas>=2" "polars>=1" "pyspark>=3.5"
+    "pyarrow>=14" "pandas>=2,<3" "polars>=1" "pyspark>=3.5"
+# (pandas below 3: PySpark 4 says it does not fully support pandas 3 yet.)
 
 maturin develop --release --manifest-path python/Cargo.toml
 cd python

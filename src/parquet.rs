@@ -15,8 +15,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use arrow_array::types::Int32Type;
 use arrow_array::{
-    ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, ListArray, RecordBatch, StringArray,
-    StructArray,
+    ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, ListArray, RecordBatch, StringArray, StructArray,
 };
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
@@ -41,7 +40,8 @@ fn score_fields(labels: &[String]) -> Fields {
 }
 
 fn explain_item() -> Field {
-    let pair = Fields::from(vec![Field::new("term", DataType::Utf8, false), Field::new("weight", DataType::Float64, false)]);
+    let pair =
+        Fields::from(vec![Field::new("term", DataType::Utf8, false), Field::new("weight", DataType::Float64, false)]);
     Field::new("item", DataType::Struct(pair), false)
 }
 

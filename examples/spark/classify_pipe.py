@@ -96,6 +96,10 @@ def classify(df: DataFrame, binary: str, model: Optional[str] = None, *, id_colu
     """The records of the binary for the ``(id_column, text_column)`` rows of ``df``; the
     binary and the model are names of files shipped with ``--files`` or ``addFile``."""
     extra = list(args or [])
+    if __name__ != "__main__":
+        # Imported as a module: the executors import it too (pipe_partition is pickled by
+        # reference), so ship this file with the job.
+        df.sparkSession.sparkContext.addPyFile(__file__)
     lines = df.select(id_column, text_column).rdd.map(tuple).mapPartitions(
         lambda rows: pipe_partition(rows, binary, model, extra))
     # An explicit schema: inferring one would run every partition through the binary twice.

@@ -9,8 +9,8 @@
 
 use std::path::Path;
 
-use paratopic_classifier::{ClassifierError, ModelFormatError};
 use paratopic_classifier::data::DataError;
+use paratopic_classifier::{ClassifierError, ModelFormatError};
 use paratopic_ingest::IngestError;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::PyErr;

@@ -38,21 +38,27 @@ fn parquet_holds_the_records_of_the_jsonl_of_the_same_run() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("labeled.parquet");
     let jsonl = paratopic(&["classify", "corpus/documents", "--quiet"]);
-    let run = paratopic(&["classify", "corpus/documents", "--quiet", "--format", "parquet", "-o", out.to_str().unwrap()]);
+    let run =
+        paratopic(&["classify", "corpus/documents", "--quiet", "--format", "parquet", "-o", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let expected = records(&jsonl);
     let (batches, groups) = read(&out);
     assert_eq!(groups, 1);
     assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), expected.len());
-    let field = |name: &str| -> Vec<Option<String>> {
-        expected.iter().map(|r| r[name].as_str().map(str::to_owned)).collect()
-    };
+    let field =
+        |name: &str| -> Vec<Option<String>> { expected.iter().map(|r| r[name].as_str().map(str::to_owned)).collect() };
     for column in ["doc", "kind", "text", "section", "lang", "label", "decision"] {
         assert_eq!(strings(&batches, column), field(column), "{column}");
     }
     let confidence: Vec<Option<f64>> = batches
         .iter()
-        .flat_map(|b| b.column_by_name("confidence").unwrap().as_primitive::<arrow_array::types::Float64Type>().iter().collect::<Vec<_>>())
+        .flat_map(|b| {
+            b.column_by_name("confidence")
+                .unwrap()
+                .as_primitive::<arrow_array::types::Float64Type>()
+                .iter()
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert_eq!(confidence, expected.iter().map(|r| r["confidence"].as_f64()).collect::<Vec<_>>());
     // Paragraphs without evidence (references, footnotes) have no confidence.

@@ -183,10 +183,9 @@ struct ClassifyArgs {
 }
 
 fn probability(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!("expected a probability from 0 to 1, got {s:?}")),
-    }
+    let p = s.parse::<f64>().map_err(|_| format!("expected a probability from 0 to 1, got {s:?}"))?;
+    paratopic_classifier::Rules::checked(Some(p), false).map_err(|e| e.to_string())?;
+    Ok(p)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -389,15 +388,11 @@ impl From<StemArg> for StemLanguage {
     }
 }
 
-/// `4-5` → [4, 5]; `4` → [4, 4]; `0` → off.
+/// `4-5` → [4, 5]; `4` → [4, 4]; `0` → off (the classifier checks the sizes before training).
 fn parse_range(s: &str) -> Result<[usize; 2], String> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let parse = |x: &str| x.trim().parse::<usize>().map_err(|_| format!("expected MIN-MAX such as 4-5, got {s:?}"));
-    let (a, b) = (parse(a)?, parse(b)?);
-    if a > b || (a == 0) != (b == 0) {
-        return Err(format!("expected MIN-MAX with 1 <= MIN <= MAX, or 0, got {s:?}"));
-    }
-    Ok([a, b])
+    Ok([parse(a)?, parse(b)?])
 }
 
 impl ModelArgs {

@@ -54,12 +54,9 @@ fn texts_arg(texts: &Bound<'_, PyAny>) -> PyResult<Vec<PyBackedStr>> {
     Ok(out)
 }
 
-/// The rules of `classify`: `min_confidence` a probability, as `--min-confidence` takes it.
+/// The rules of `classify`, checked by the classifier as `--min-confidence` is.
 fn rules(min_confidence: Option<f64>, any_language: bool) -> PyResult<Rules> {
-    if let Some(p) = min_confidence.filter(|p| !(0.0..=1.0).contains(p)) {
-        return Err(PyValueError::new_err(format!("min_confidence must be a probability from 0 to 1, got {p}")));
-    }
-    Ok(Rules { min_confidence, any_language })
+    Rules::checked(min_confidence, any_language).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Labels paragraphs (text and section heading) of one batch: languages identified over the

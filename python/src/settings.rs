@@ -168,8 +168,8 @@ impl Value<'_, '_> {
         self.value.extract::<Vec<String>>().map_err(|_| self.type_error("a list of str"))
     }
 
-    /// `(min, max)`, or `n` for `(n, n)`, or `0` / `None` for off; `1 <= min <= max` (as
-    /// `--char-ngrams MIN-MAX`).
+    /// `(min, max)`, or `n` for `(n, n)`, or `0` / `None` for off (as `--char-ngrams
+    /// MIN-MAX`).
     fn char_ngrams(&self) -> PyResult<[usize; 2]> {
         let (a, b) = if self.value.is_none() {
             (0, 0)
@@ -178,12 +178,7 @@ impl Value<'_, '_> {
         } else {
             self.value.extract::<(usize, usize)>().map_err(|_| self.type_error("(min, max) whole numbers, n, or 0"))?
         };
-        if a > b || (a == 0) != (b == 0) {
-            return Err(PyValueError::new_err(format!(
-                "setting {}: expected (min, max) with 1 <= min <= max, or 0, got ({a}, {b})",
-                self.name
-            )));
-        }
+        // The sizes themselves are checked by the classifier when it trains.
         Ok([a, b])
     }
 

@@ -140,6 +140,10 @@ impl TrainConfig {
         if !(self.lexicon.weight.is_finite() && self.lexicon.weight >= 0.0) {
             return Err(SettingError::LexiconWeight(self.lexicon.weight));
         }
+        let [min, max] = self.char_ngrams;
+        if min > max || (min == 0) != (max == 0) {
+            return Err(SettingError::CharNgrams(self.char_ngrams));
+        }
         Ok(ValidTrainConfig(self.clone()))
     }
 }

@@ -6,6 +6,7 @@ use paratopic_features::SparseVector;
 use paratopic_ingest::InContext;
 use serde::Serialize;
 
+use crate::error::SettingError;
 use crate::model::{Model, Prediction};
 
 /// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
@@ -45,6 +46,16 @@ pub struct Rules {
     pub min_confidence: Option<f64>,
     /// Label paragraphs of every language, not only those the model was trained on.
     pub any_language: bool,
+}
+
+impl Rules {
+    /// The rules, with `min_confidence` checked to be a probability.
+    pub fn checked(min_confidence: Option<f64>, any_language: bool) -> Result<Self, SettingError> {
+        match min_confidence {
+            Some(p) if !(0.0..=1.0).contains(&p) => Err(SettingError::MinConfidence(p)),
+            _ => Ok(Self { min_confidence, any_language }),
+        }
+    }
 }
 
 /// The label of one paragraph and how it was decided.
@@ -123,6 +134,15 @@ mod tests {
     }
 
     const GERMAN: InContext = InContext { lang: Some("de"), sure: true };
+
+    #[test]
+    fn a_minimum_confidence_is_a_probability() {
+        assert_eq!(Rules::checked(Some(0.7), false), Ok(Rules { min_confidence: Some(0.7), any_language: false }));
+        for p in [-0.1, 1.5, f64::NAN] {
+            let err = Rules::checked(Some(p), false).unwrap_err();
+            assert!(err.to_string().starts_with("min_confidence must be a probability from 0 to 1"), "{err}");
+        }
+    }
 
     #[test]
     fn no_known_term_is_other_whatever_the_scores() {

@@ -94,4 +94,10 @@ pub enum SettingError {
     /// A lexicon label that is not one of the training labels.
     #[error("lexicon label {0:?} is not a training label")]
     LexiconLabel(String),
+    /// Character n-gram sizes must be `[min, max]` with 1 <= min <= max, or `[0, 0]` (off).
+    #[error("char_ngrams must be MIN-MAX with 1 <= MIN <= MAX, or 0 (off), got {}-{}", .0[0], .0[1])]
+    CharNgrams([usize; 2]),
+    /// A minimum confidence must be a probability.
+    #[error("min_confidence must be a probability from 0 to 1, got {0}")]
+    MinConfidence(f64),
 }

@@ -145,6 +145,11 @@ fn bad_training_data_is_rejected_before_work() {
     assert!(err(&[ex("xx", "a")], &["a".to_owned(), " ".to_owned()]).contains("empty label"));
     let bad_alpha = TrainConfig { alpha: 0.0, ..TrainConfig::default() };
     assert!(train(&[ex("xx", "a"), ex("yy", "b")], &two, &bad_alpha).unwrap_err().to_string().contains("alpha"));
+    for sizes in [[5, 2], [0, 3]] {
+        let bad_ngrams = TrainConfig { char_ngrams: sizes, ..TrainConfig::default() };
+        let err = train(&[ex("xx", "a"), ex("yy", "b")], &two, &bad_ngrams).unwrap_err().to_string();
+        assert!(err.contains("char_ngrams must be MIN-MAX"), "{err}");
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Words after a line-final hyphen that show a suspended hyphen
@@ -50,7 +51,7 @@ fn ends_with_broken_word(text: &str) -> bool {
 /// footnote marks go, citation markers such as `[12]` go (unless `keep_citations`, for
 /// reference lists), control characters go, whitespace collapses, and the result is NFC.
 pub fn clean_text(raw: &str, keep_citations: bool) -> String {
-    if is_clean(raw.as_bytes()) {
+    if is_clean(raw) {
         return raw.trim_matches(' ').to_owned();
     }
     let text = nfc(raw);
@@ -94,58 +95,95 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
 }
 
 /// Bytes that need a closer look in [`is_clean`]: controls, `*`, `[`, spaces (doubles), and
-/// the lead bytes of the multi-byte characters cleaning changes.
+/// the lead bytes of the multi-byte characters cleaning changes or NFC may (from U+0300 on).
 const LOOK: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] = matches!(b, 0x00..=0x20 | 0x2a | 0x5b | 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef);
+        t[b] = matches!(b, 0x00..=0x20 | 0x2a | 0x5b | 0x7f | 0xc2 | 0xcc..=0xff);
         b += 1;
     }
     t
 };
 
 /// True when cleaning would only trim spaces: no markup, marks, controls or unusual spaces,
-/// no double spaces, and NFC. A byte scan, so that the common case costs little.
-fn is_clean(bytes: &[u8]) -> bool {
+/// no double spaces, and NFC. One byte scan, so that the common case costs little: the
+/// characters from U+0300 on are checked for NFC as they are met (see [`plain_nfc`]).
+fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut plain = true;
     for (i, &b) in bytes.iter().enumerate() {
         if !LOOK[b as usize] {
             continue;
         }
-        let next = bytes.get(i + 1).copied();
-        let suspicious = match b {
-            b' ' => next == Some(b' '),
-            // U+0080–U+00BF: C1 controls, no-break space, superscripts ¹ ² ³.
-            0xc2 => matches!(next, Some(0x80..=0xa0 | 0xb2 | 0xb3 | 0xb9)),
-            // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (spaces), U+2070–U+2079
-            // (superscripts); U+1680 and U+3000 below.
-            0xe2 => matches!(
-                (next, bytes.get(i + 2)),
-                (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f | 0xb0..=0xb9))
-            ),
-            0xe1 => next == Some(0x9a),
-            0xe3 => next == Some(0x80),
-            0xef => next == Some(0xbb),
-            _ => true,
-        };
-        if suspicious {
+        if changes(bytes, i) {
             return false;
         }
+        if b >= 0xcc && plain {
+            plain = text[i..].chars().next().is_some_and(plain_nfc);
+        }
     }
-    std::str::from_utf8(bytes).is_ok_and(is_nfc_fast)
+    plain || is_nfc_fast(text)
+}
+
+/// Whether the byte at `i`, one of [`LOOK`], starts something cleaning changes.
+fn changes(bytes: &[u8], i: usize) -> bool {
+    let next = bytes.get(i + 1).copied();
+    match bytes[i] {
+        b' ' => next == Some(b' '),
+        // U+0080–U+00BF: C1 controls, no-break space, superscripts ¹ ² ³.
+        0xc2 => matches!(next, Some(0x80..=0xa0 | 0xb2 | 0xb3 | 0xb9)),
+        // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F (spaces), U+2070–U+2079
+        // (superscripts); U+1680 and U+3000 below.
+        0xe2 => matches!(
+            (next, bytes.get(i + 2)),
+            (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f | 0xb0..=0xb9))
+        ),
+        0xe1 => next == Some(0x9a),
+        0xe3 => next == Some(0x80),
+        0xef => next == Some(0xbb),
+        0xcc..=0xff => false,
+        _ => true,
+    }
+}
+
+/// True when `c` can stand anywhere in NFC text: it is allowed in NFC (quick check `Yes`) and a
+/// starter (canonical combining class 0), so the NFC quick check of a text passes it whatever
+/// its neighbours are.
+fn plain_nfc(c: char) -> bool {
+    canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// NFC quick check that looks only at characters from U+0300 on (found by their UTF-8 lead
 /// byte, 0xCC or more): the others are all NFC with canonical combining class 0, so leaving
 /// them out can only turn a "yes" into a "maybe" (and so into a full normalization), never
-/// the reverse.
+/// the reverse. While every such character is [`plain_nfc`], the answer is "yes" without the
+/// full check.
 pub(crate) fn is_nfc_fast(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| b >= 0xcc) {
-        return true;
+    let mut from = 0;
+    while let Some(i) = next_mark(bytes, from) {
+        if !text[i..].chars().next().is_some_and(plain_nfc) {
+            let marks =
+                bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xcc).filter_map(|(i, _)| text[i..].chars().next());
+            return matches!(is_nfc_quick(marks), IsNormalized::Yes);
+        }
+        from = i + 1;
     }
-    let marks = bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xcc).filter_map(|(i, _)| text[i..].chars().next());
-    matches!(is_nfc_quick(marks), IsNormalized::Yes)
+    true
+}
+
+/// The first byte at or after `from` that is 0xCC or more, 16 bytes at a time.
+fn next_mark(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+        if chunk.iter().fold(false, |any, &b| any | (b >= 0xcc)) {
+            break;
+        }
+        i += 16;
+    }
+    bytes.get(i..)?.iter().position(|&b| b >= 0xcc).map(|p| i + p)
 }
 
 fn nfc(text: &str) -> Cow<'_, str> {
@@ -201,6 +239,32 @@ fn strip_markdown_links(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain forms of [`is_clean`] and [`is_nfc_fast`]: a scan for what cleaning changes,
+    /// then, apart, the NFC quick check of every character from U+0300 on.
+    fn is_clean_reference(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        (0..bytes.len()).filter(|&i| LOOK[bytes[i] as usize]).all(|i| !changes(bytes, i)) && is_nfc_reference(text)
+    }
+
+    fn is_nfc_reference(text: &str) -> bool {
+        let marks = text.char_indices().filter(|&(i, _)| text.as_bytes()[i] >= 0xcc).map(|(_, c)| c);
+        matches!(is_nfc_quick(marks), IsNormalized::Yes)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+
+        /// The fused scan decides as the plain forms do, on text with marks, unusual spaces,
+        /// superscripts, markup, and characters that NFC changes or reorders.
+        #[test]
+        fn fused_clean_scan_is_the_plain_one(
+            text in "[a-zäöüß .,*\\[\\]„“–…€ΩΩÅ\u{300}\u{301}\u{308}\u{316}\u{a0}\u{2000}\u{2001}\u{2009}\u{2126}\u{212b}\u{2329}\u{1680}\u{3000}\u{feff}\u{2070}\u{2074}²¹\u{1100}\u{1161}\u{ac00}\u{0f73}\u{0958}\t\n]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(is_nfc_fast(&text), is_nfc_reference(&text));
+            proptest::prop_assert_eq!(is_clean(&text), is_clean_reference(&text));
+        }
+    }
 
     #[test]
     fn line_joins() {

@@ -130,27 +130,86 @@ const ENGLISH_WORDS: &[&str] = &[
 /// paragraphs paratopic meets are nearly all German or English.
 fn by_function_words(text: &str) -> Option<&'static str> {
     let (mut words, mut german, mut english, mut letters) = (0usize, 0usize, 0usize, 0usize);
-    let mut buf = [0u8; 8];
-    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
-        words += 1;
-        letters += word.chars().count();
-        if word.len() > buf.len() {
-            continue;
+    // Words are the runs of alphabetic characters, found byte by byte: ASCII bytes decide by
+    // themselves, only other characters are decoded.
+    let bytes = text.as_bytes();
+    let (mut i, mut start, mut chars) = (0, 0, 0);
+    loop {
+        let (alphabetic, len) = match bytes.get(i) {
+            None => (false, 0),
+            Some(&b) if b < 0x80 => (b.is_ascii_alphabetic(), 1),
+            Some(_) => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphabetic(), c.len_utf8())),
+        };
+        if alphabetic {
+            if chars == 0 {
+                start = i;
+            }
+            chars += 1;
+        } else if chars > 0 {
+            words += 1;
+            letters += chars;
+            chars = 0;
+            if let Some(key) = word_key(&bytes[start..i]) {
+                if GERMAN_KEYS.binary_search(&key).is_ok() {
+                    german += 1;
+                } else if ENGLISH_KEYS.binary_search(&key).is_ok() {
+                    english += 1;
+                }
+            }
         }
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        let find = |list: &[&str]| list.binary_search_by(|w| w.as_bytes().cmp(lower)).is_ok();
-        if find(GERMAN_WORDS) {
-            german += 1;
-        } else if find(ENGLISH_WORDS) {
-            english += 1;
+        if len == 0 {
+            break;
         }
+        i += len;
     }
     let (lead, code, other) = if german >= english { (german, "de", english) } else { (english, "en", german) };
     let clear = lead >= 3 && lead * 100 >= words * 15 && other * 5 <= lead && letters >= MIN_RELIABLE_CHARS;
     clear.then_some(code)
 }
+
+/// A word of at most 8 bytes, ASCII letters lowercased, as an integer: its bytes big-endian,
+/// zero-padded, so that keys sort as the words do (no word holds a zero byte).
+const fn word_key(word: &[u8]) -> Option<u64> {
+    if word.len() > 8 {
+        return None;
+    }
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        let b = if i < word.len() { word[i].to_ascii_lowercase() } else { 0 };
+        key = key << 8 | b as u64;
+        i += 1;
+    }
+    Some(key)
+}
+
+/// How many words of a list have at most 8 bytes (longer ones are never looked up).
+const fn short_words(words: &[&str]) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < words.len() {
+        n += (words[i].len() <= 8) as usize;
+        i += 1;
+    }
+    n
+}
+
+/// The keys of the words of at most 8 bytes of a sorted word list (lowercase), in order.
+const fn keys<const N: usize>(words: &[&str]) -> [u64; N] {
+    let mut out = [0; N];
+    let (mut n, mut i) = (0, 0);
+    while i < words.len() {
+        if let Some(key) = word_key(words[i].as_bytes()) {
+            assert!(n == 0 || out[n - 1] < key, "function words are sorted");
+            out[n] = key;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const GERMAN_KEYS: [u64; short_words(GERMAN_WORDS)] = keys(GERMAN_WORDS);
+const ENGLISH_KEYS: [u64; short_words(ENGLISH_WORDS)] = keys(ENGLISH_WORDS);
 
 /// The language a paragraph is taken to be in, among the paragraphs of its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,6 +372,55 @@ mod tests {
 
     fn de_text() -> String {
         "Die Generalversammlung fordert die Mitgliedstaaten auf, die Sicherheit der Informations- und Kommunikationstechnologien zu stärken.".to_owned()
+    }
+
+    /// The plain form of [`by_function_words`]: `str::split` and a binary search over the
+    /// word lists.
+    fn by_function_words_reference(text: &str) -> Option<&'static str> {
+        let (mut words, mut german, mut english, mut letters) = (0usize, 0usize, 0usize, 0usize);
+        let mut buf = [0u8; 8];
+        for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            words += 1;
+            letters += word.chars().count();
+            if word.len() > buf.len() {
+                continue;
+            }
+            let lower = &mut buf[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            let find = |list: &[&str]| list.binary_search_by(|w| w.as_bytes().cmp(lower)).is_ok();
+            if find(GERMAN_WORDS) {
+                german += 1;
+            } else if find(ENGLISH_WORDS) {
+                english += 1;
+            }
+        }
+        let (lead, code, other) = if german >= english { (german, "de", english) } else { (english, "en", german) };
+        let clear = lead >= 3 && lead * 100 >= words * 15 && other * 5 <= lead && letters >= MIN_RELIABLE_CHARS;
+        clear.then_some(code)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// The byte scanner with integer keys decides as the plain form does.
+        #[test]
+        fn function_words_fast_path_is_the_plain_one(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(proptest::sample::select(GERMAN_WORDS), str::to_owned),
+                    proptest::strategy::Strategy::prop_map(proptest::sample::select(ENGLISH_WORDS), str::to_owned),
+                    "[a-zA-ZäöüÄÖÜßéΩЖ]{1,12}",
+                    "[ .,;0-9\\-–„“\u{a0}\u{308}]{1,3}",
+                ],
+                0..60,
+            ),
+            upper in proptest::prelude::any::<bool>(),
+        ) {
+            let text: String = words.join(if upper { " " } else { "" });
+            let text = if upper { text.to_uppercase() } else { text };
+            proptest::prop_assert_eq!(by_function_words(&text), by_function_words_reference(&text));
+        }
     }
 
     #[test]

@@ -120,27 +120,21 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The lines of `text`, ended by `\n`, `\r\n` or a lone `\r`; line ends found with memchr.
 fn lines(text: &str) -> Vec<Line<'_>> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(Line { start, text: &text[start..i] });
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(Line { start, text: &text[start..i] });
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i < start {
+            // The `\n` of a `\r\n`, taken with its `\r`.
+            continue;
         }
-        i += 1;
+        out.push(Line { start, text: &text[start..i] });
+        start = i + 1;
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         out.push(Line { start, text: &text[start..] });
@@ -508,6 +502,45 @@ mod tests {
                 (Kind::ListItem, "Punkt zwei".to_owned()),
             ]
         );
+    }
+
+    /// The plain form of [`lines`]: a byte loop.
+    fn lines_reference(text: &str) -> Vec<Line<'_>> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => {
+                    out.push(Line { start, text: &text[start..i] });
+                    start = i + 1;
+                }
+                b'\r' => {
+                    out.push(Line { start, text: &text[start..i] });
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if start < bytes.len() {
+            out.push(Line { start, text: &text[start..] });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// memchr finds the lines the byte loop finds.
+        #[test]
+        fn lines_are_the_plain_ones(text in "[ab \\r\\nä]{0,40}") {
+            let fast: Vec<(usize, &str)> = lines(&text).iter().map(|l| (l.start, l.text)).collect();
+            let plain: Vec<(usize, &str)> = lines_reference(&text).iter().map(|l| (l.start, l.text)).collect();
+            proptest::prop_assert_eq!(fast, plain);
+        }
     }
 
     #[test]

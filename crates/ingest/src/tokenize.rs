@@ -270,26 +270,29 @@ fn class(c: char) -> Option<Class> {
 /// Returns `false`, having emitted nothing, when `text` has a character outside that subset;
 /// the caller then uses the full algorithm. A property test proves both agree.
 fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
-    // Check the whole text first, so that nothing is emitted when the fallback is needed.
+    // One pass: the words are kept as spans and emitted only once the whole text has proved
+    // to be inside the subset (every character passes through `at`, as a word's character, a
+    // separator, or the one looked at past a separator).
     let bytes = text.as_bytes();
-    let outside = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b >= 0xc0)
-        .any(|(i, _)| text[i..].chars().next().and_then(class).is_none());
-    if outside {
-        return false;
-    }
-    // The class of the character at byte `i` (a char boundary) and its length.
-    let at = |i: usize| -> Option<(Class, usize)> {
+    let mut outside = false;
+    // The class of the character at byte `i` (a char boundary) and its length; `None` at the end
+    // of the text, and for a character outside the subset (with `outside` set).
+    let mut at = |i: usize| -> Option<(Class, usize)> {
         let b = *bytes.get(i)?;
         if b < 0x80 {
             return Some((ASCII_CLASSES[b as usize], 1));
         }
         let c = text[i..].chars().next()?;
-        Some((class(c).unwrap_or(Class::Other), c.len_utf8()))
+        match class(c) {
+            Some(k) => Some((k, c.len_utf8())),
+            None => {
+                outside = true;
+                None
+            }
+        }
     };
     let word_like = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::ExtendNumLet);
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 8);
     let mut i = 0;
     while let Some((first, len)) = at(i) {
         if !word_like(first) {
@@ -323,8 +326,14 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
             }
         }
         if alnum {
-            emit(start, &text[start..i]);
+            spans.push((start, i));
         }
+    }
+    if outside {
+        return false;
+    }
+    for (start, end) in spans {
+        emit(start, &text[start..end]);
     }
     true
 }

@@ -1,6 +1,8 @@
 //! Which language a paragraph is written in, by `whatlang` (trigram profiles of 69 languages;
 //! small and fast), named by its ISO 639-1 code.
 
+use rayon::prelude::*;
+
 /// The language of a text as identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Language {
@@ -221,6 +223,9 @@ pub struct InContext {
     pub sure: bool,
 }
 
+/// From this many texts on, [`identify_in_context`] identifies them on rayon's threads.
+const PARALLEL_TEXTS: usize = 256;
+
 /// The language of each paragraph of one document: unsure identifications (short text) follow
 /// the document's main language, the language most reliably identified paragraphs are in (ties:
 /// the first met).
@@ -228,8 +233,14 @@ pub fn identify_in_context(texts: &[&str]) -> Vec<InContext> {
     // A text too short to be identified reliably only needs whatlang's guess when the document
     // has no main language: it is identified after the others, and only then.
     let short = |t: &str| t.chars().filter(|c| c.is_alphabetic()).take(MIN_RELIABLE_CHARS).count() < MIN_RELIABLE_CHARS;
-    let found: Vec<Option<Option<Language>>> =
-        texts.iter().map(|t| (!short(&t[..floor_boundary(t, IDENTIFY_BYTES)])).then(|| identify(t))).collect();
+    let each = |t: &&str| (!short(&t[..floor_boundary(t, IDENTIFY_BYTES)])).then(|| identify(t));
+    // Each text is identified on its own, so a long batch (a Python call, a JSONL file read
+    // whole) is identified in parallel; the result does not depend on the thread count.
+    let found: Vec<Option<Option<Language>>> = if texts.len() >= PARALLEL_TEXTS {
+        texts.par_iter().map(each).collect()
+    } else {
+        texts.iter().map(each).collect()
+    };
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     for l in found.iter().flatten().flatten().filter(|l| l.reliable) {
         match counts.iter_mut().find(|(c, _)| *c == l.code) {
@@ -435,5 +446,26 @@ mod tests {
         assert_eq!(got[1], InContext { lang: Some("de"), sure: true });
         assert_eq!(got[2], InContext { lang: Some("de"), sure: true });
         assert!(!identify_in_context(&["Tagesordnungspunkt 94"])[0].sure);
+    }
+
+    #[test]
+    fn a_long_batch_gets_the_same_languages_on_any_number_of_threads() {
+        let paragraphs = [
+            "Die Generalversammlung verurteilt Cyberangriffe auf kritische Infrastrukturen der Staaten.",
+            "The General Assembly stresses the importance of capacity-building in the use of ICTs.",
+            "L'Assemblée générale souligne l'importance du renforcement des capacités numériques.",
+            "Kurz.",
+        ];
+        let texts: Vec<&str> = (0..3 * PARALLEL_TEXTS).map(|i| paragraphs[i % paragraphs.len()]).collect();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| identify_in_context(&texts))
+        };
+        let one = on(1);
+        assert_eq!(one, on(4));
+        assert_eq!(
+            one[..4].iter().map(|l| l.lang).collect::<Vec<_>>(),
+            [Some("de"), Some("en"), Some("fr"), Some("de")]
+        );
     }
 }

@@ -87,7 +87,7 @@ impl Encoder {
     pub fn sink(&self, out: Box<dyn Write + Send>) -> Result<Sink> {
         match &self.format {
             #[cfg(feature = "parquet")]
-            Encoding::Parquet(schema) => Ok(Sink::Parquet(crate::parquet::writer(out, schema.clone())?)),
+            Encoding::Parquet(schema) => Ok(Sink::Parquet(Box::new(crate::parquet::writer(out, schema.clone())?))),
             Encoding::Jsonl | Encoding::Csv => Ok(Sink::Bytes(out)),
         }
     }
@@ -99,7 +99,7 @@ pub enum Sink {
     Bytes(Box<dyn Write + Send>),
     /// Parquet: batches gathered into row groups, the footer written by [`Sink::finish`].
     #[cfg(feature = "parquet")]
-    Parquet(parquet::arrow::ArrowWriter<Box<dyn Write + Send>>),
+    Parquet(Box<parquet::arrow::ArrowWriter<Box<dyn Write + Send>>>),
 }
 
 impl Sink {
@@ -119,7 +119,7 @@ impl Sink {
         match self {
             Sink::Bytes(mut out) => out.flush(),
             #[cfg(feature = "parquet")]
-            Sink::Parquet(out) => out.into_inner().map_err(io_error)?.flush(),
+            Sink::Parquet(out) => (*out).into_inner().map_err(io_error)?.flush(),
         }
     }
 }

@@ -39,10 +39,13 @@ fn score_fields(labels: &[String]) -> Fields {
     labels.iter().map(|l| Field::new(l, DataType::Float64, false)).collect()
 }
 
+/// The fields of one explanation: a term and its weight.
+fn explain_pair() -> Fields {
+    Fields::from(vec![Field::new("term", DataType::Utf8, false), Field::new("weight", DataType::Float64, false)])
+}
+
 fn explain_item() -> Field {
-    let pair =
-        Fields::from(vec![Field::new("term", DataType::Utf8, false), Field::new("weight", DataType::Float64, false)]);
-    Field::new("item", DataType::Struct(pair), false)
+    Field::new("item", DataType::Struct(explain_pair()), false)
 }
 
 /// The columns of a run with these labels; `explain` adds the column of explanations.
@@ -123,8 +126,7 @@ fn explanations(records: &[Record<'_>]) -> Result<ArrayRef> {
     let pairs = records.iter().flat_map(|r| r.explain.iter().flatten());
     let terms: StringArray = pairs.clone().map(|(t, _)| Some(t.as_str())).collect();
     let weights = Float64Array::from_iter_values(pairs.map(|(_, w)| *w));
-    let DataType::Struct(pair) = explain_item().data_type().clone() else { unreachable!("a struct field") };
-    let items = StructArray::try_new(pair, vec![Arc::new(terms), Arc::new(weights)], None)?;
+    let items = StructArray::try_new(explain_pair(), vec![Arc::new(terms), Arc::new(weights)], None)?;
     let lengths = records.iter().map(|r| r.explain.as_ref().map_or(0, Vec::len));
     let present = records.iter().map(|r| r.explain.is_some()).collect::<Vec<_>>();
     let list = ListArray::try_new(

@@ -544,7 +544,7 @@ impl Job<'_> {
                         path: name.clone(),
                         offset: offset + e.utf8_error().valid_up_to(),
                     })?;
-                    let mut lines = parse_jsonl(&source.name(), text.as_bytes(), piece.first_line)?;
+                    let mut lines = parse_jsonl(&text, piece.first_line);
                     for r in lines.iter_mut().flatten() {
                         r.start += offset;
                         r.end += offset;
@@ -586,7 +586,9 @@ impl Ctx<'_> {
             Err(e) => return skip_or_fail(source, e),
         };
         if self.opts.input_format == InputFormat::Jsonl {
-            return Ok(Parsed::Jsonl(parse_jsonl(&source.name(), &bytes, 1)?));
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", source.name(), e.valid_up_to()))?;
+            return Ok(Parsed::Jsonl(parse_jsonl(text, 1)));
         }
         let doc = match source.read(bytes) {
             Ok(doc) => doc,

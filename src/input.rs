@@ -243,9 +243,7 @@ pub struct JsonlRecord {
 /// Parses JSONL paragraphs line by line: each non-blank line gives a record or, with its line
 /// number, the reason it is invalid. A missing id becomes the line number (offset by
 /// `first_line - 1`, for pieces of a larger file).
-pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Result<JsonlRecord, (usize, String)>>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| anyhow::anyhow!("{name}: not valid UTF-8 at byte {}", e.valid_up_to()))?;
+pub fn parse_jsonl(text: &str, first_line: usize) -> Vec<Result<JsonlRecord, (usize, String)>> {
     let record = |line: jsonl::Line| -> Result<JsonlRecord, jsonl::LineError> {
         let fields = Fields::parse(line.text, Fields::PARAGRAPH)?;
         Ok(JsonlRecord {
@@ -257,5 +255,5 @@ pub fn parse_jsonl(name: &str, bytes: &[u8], first_line: usize) -> Result<Vec<Re
             end: line.start + line.text.len(),
         })
     };
-    Ok(jsonl::lines(text).map(|line| record(line).map_err(|e| (line.number, e.to_string()))).collect())
+    jsonl::lines(text).map(|line| record(line).map_err(|e| (line.number, e.to_string()))).collect()
 }

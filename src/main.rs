@@ -287,8 +287,9 @@ pub struct ModelArgs {
     /// `cybersicherheit`, `strategie`); the parts are learned from the training words.
     #[arg(long, default_value_t = TrainConfig::default().decompound, action = ArgAction::Set)]
     decompound: bool,
-    /// Calibrate the probabilities: fit a temperature on out-of-fold predictions of a 5-fold
-    /// cross-validation inside the training data (about six times the training time).
+    /// Calibrate the probabilities: fit a temperature and a map of the top confidence on
+    /// out-of-fold predictions of a 5-fold cross-validation inside the training data (about
+    /// six times the training time).
     #[arg(long, default_value_t = TrainConfig::default().calibrate, action = ArgAction::Set)]
     calibrate: bool,
     /// With training text in several languages, also train a model per language and label each

@@ -85,9 +85,11 @@ pub fn model_card(
     let _ = writeln!(card, "\n## Held out\n");
     let _ = writeln!(
         card,
-        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}; languages: {}; a model of its own for: {}).\n",
+        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}, then the confidence c mapped to σ({:.4} · logit c + {:.4}); languages: {}; a model of its own for: {}).\n",
         model.temperature().0,
         model.temperature().1,
+        model.confidence_map().0,
+        model.confidence_map().1,
         model.languages().join(", "),
         model.routed_languages().join(", ")
     );

@@ -7,6 +7,12 @@
 //! softmax (`softmax(s / T)`), which keeps the label and makes the probabilities mean what they
 //! say. The temperature grows with the number of known terms `n` as `T = t · (1 + n)^γ`; `t`
 //! and `γ` are fitted together (γ = 0 is plain temperature scaling).
+//!
+//! A temperature moves every confidence the same way, but on news text the tempered
+//! confidences were too low at the bottom and too high at the top. A second, top-label step
+//! (Platt scaling of the confidence alone, Gupta and Ramdas 2022) maps the tempered confidence
+//! `c` to `σ(a · logit c + b)`, fitted on the same out-of-fold predictions; the other labels
+//! share what is left in their tempered proportions, and the label never changes.
 
 /// Probabilities of scores at temperature `t`, with log-sum-exp.
 pub(crate) fn softmax(scores: &[f64], t: f64) -> Vec<f64> {
@@ -88,6 +94,118 @@ pub(crate) fn fit_temperature(predictions: &[(Vec<f64>, usize)]) -> f64 {
         }
     }
     ((lo + hi) / 2.0).exp()
+}
+
+/// The confidence map `c → σ(a · logit c + b)` (`(a, b)` = `(slope, offset)`) that minimizes
+/// the log-loss of `(confidence, correct)` pairs: Newton's method on the two-parameter logistic
+/// regression, from the identity `(1, 0)`. Deterministic; the identity when there is nothing to
+/// fit on, when every pair is right or every pair wrong, or when the fit does not give an
+/// increasing map.
+pub(crate) fn fit_top_label(pairs: &[(f64, bool)]) -> (f64, f64) {
+    let right = pairs.iter().filter(|p| p.1).count();
+    if right == 0 || right == pairs.len() {
+        return (1.0, 0.0);
+    }
+    let xs: Vec<(f64, f64)> = pairs.iter().map(|&(c, ok)| (logit(c), f64::from(u8::from(ok)))).collect();
+    // The log-loss, with a small ridge towards no change so that separable data has a minimum.
+    let loss = |a: f64, b: f64| {
+        let data: f64 = xs.iter().map(|&(x, y)| log1p_exp(a * x + b) - y * (a * x + b)).sum();
+        data + 0.5e-6 * ((a - 1.0).powi(2) + b * b)
+    };
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    let mut current = loss(a, b);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (1e-6 * (a - 1.0), 1e-6 * b, 1e-6, 0.0, 1e-6);
+        for &(x, y) in &xs {
+            let p = sigmoid(a * x + b);
+            let w = p * (1.0 - p);
+            ga += (p - y) * x;
+            gb += p - y;
+            haa += w * x * x;
+            hab += w * x;
+            hbb += w;
+        }
+        let det = haa * hbb - hab * hab;
+        if !(det.is_finite() && det > 0.0) {
+            break;
+        }
+        let (da, db) = ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det);
+        // Newton's step, halved until the loss goes down (a full step can overshoot).
+        let mut step = 1.0;
+        let mut next = None;
+        for _ in 0..40 {
+            let (na, nb) = (a - step * da, b - step * db);
+            let l = loss(na, nb);
+            if l <= current {
+                next = Some((na, nb, l));
+                break;
+            }
+            step /= 2.0;
+        }
+        let Some((na, nb, l)) = next else { break };
+        let moved = (na - a).abs().max((nb - b).abs());
+        (a, b, current) = (na, nb, l);
+        if moved < 1e-10 {
+            break;
+        }
+    }
+    if a.is_finite() && b.is_finite() && a > 0.0 {
+        (a, b)
+    } else {
+        (1.0, 0.0)
+    }
+}
+
+/// `ln(1 + eˣ)` without overflow.
+fn log1p_exp(x: f64) -> f64 {
+    if x > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+fn logit(c: f64) -> f64 {
+    let c = c.clamp(1e-12, 1.0 - 1e-12);
+    (c / (1.0 - c)).ln()
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Applies the top-label map of [`fit_top_label`] to the probabilities of a prediction whose
+/// label is `label`: its probability becomes `σ(a · logit c + b)`, never so low that another
+/// label would overtake it, and the others keep their proportions.
+pub(crate) fn rescale_top(probabilities: &mut [f64], label: usize, (slope, offset): (f64, f64)) {
+    if (slope, offset) == (1.0, 0.0) || probabilities.len() < 2 {
+        return;
+    }
+    let c = probabilities[label];
+    let rest = 1.0 - c;
+    let (runner_up, p2) = probabilities
+        .iter()
+        .enumerate()
+        .filter(|&(l, _)| l != label)
+        .fold((usize::MAX, f64::NEG_INFINITY), |best, (l, &p)| if p > best.1 { (l, p) } else { best });
+    if c <= p2 {
+        return; // a tie stays a tie: the label was only the first of equals
+    }
+    let mut top = sigmoid(slope * logit(c) + offset);
+    if rest > 0.0 {
+        // After rescaling the runner-up has p2 · (1 − top) / rest: keep `top` above it.
+        top = top.max(p2 / (rest + p2) + 1e-12);
+        let scale = (1.0 - top) / rest;
+        for (l, p) in probabilities.iter_mut().enumerate() {
+            *p = if l == label { top } else { *p * scale };
+        }
+    } else {
+        // The tempered probabilities of the others all underflowed: what is left goes to the
+        // runner-up.
+        top = top.max(0.5);
+        probabilities[label] = top;
+        probabilities[runner_up] = 1.0 - top;
+    }
 }
 
 /// One confidence bin of a reliability table.
@@ -215,6 +333,45 @@ mod tests {
         let p = softmax(&[10.0, 0.0], t);
         assert!((p[0] - 0.75).abs() < 1e-3, "{t} {p:?}");
         assert_eq!(fit_temperature(&predictions), t);
+    }
+
+    #[test]
+    fn top_label_map_undoes_overconfidence_at_both_ends() {
+        // Confidences of 0.3 that are right half the time and of 0.99 that are right nine
+        // times in ten: the fitted map moves the first up and the second down.
+        let mut pairs = Vec::new();
+        for i in 0..400 {
+            pairs.push((0.3, i % 2 == 0));
+            pairs.push((0.99, i % 10 != 0));
+        }
+        let (a, b) = fit_top_label(&pairs);
+        assert!(a > 0.0 && a < 1.0, "{a} {b}");
+        let low = sigmoid(a * logit(0.3) + b);
+        let high = sigmoid(a * logit(0.99) + b);
+        assert!(low > 0.4 && high < 0.95, "{low} {high}");
+        let r = Reliability::of(&pairs.iter().map(|&(c, ok)| (sigmoid(a * logit(c) + b), ok)).collect::<Vec<_>>(), 10);
+        assert!(r.ece < Reliability::of(&pairs, 10).ece / 2.0, "{}", r.ece);
+        assert_eq!(fit_top_label(&pairs), (a, b));
+        assert_eq!(fit_top_label(&[(0.9, true), (0.4, true)]), (1.0, 0.0));
+    }
+
+    #[test]
+    fn rescaling_the_top_keeps_the_label_and_the_sum() {
+        let mut p = vec![0.2, 0.5, 0.3];
+        rescale_top(&mut p, 1, (0.5, -2.0));
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{p:?}");
+        // The map would give the label less than the runner-up: it stays ahead.
+        assert!(p[1] > p[2] && p[1] > p[0], "{p:?}");
+        assert!((p[0] / p[2] - 2.0 / 3.0).abs() < 1e-12, "{p:?}");
+        let mut q = vec![1.0, 0.0, 0.0];
+        rescale_top(&mut q, 0, (0.5, -1.0));
+        assert!(q[0] < 1.0 && q[0] >= 0.5 && (q.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{q:?}");
+        let mut same = vec![0.25, 0.75];
+        rescale_top(&mut same, 1, (1.0, 0.0));
+        assert_eq!(same, vec![0.25, 0.75]);
+        let mut tie = vec![0.4, 0.4, 0.2];
+        rescale_top(&mut tie, 0, (0.5, 1.0));
+        assert_eq!(tie, vec![0.4, 0.4, 0.2]);
     }
 
     #[test]

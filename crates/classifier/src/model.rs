@@ -92,6 +92,11 @@ pub(crate) struct ModelData {
     /// The temperature grows with the known terms `n` of a text as `(1 + n)^exponent`.
     #[serde(default)]
     pub temperature_exponent: f64,
+    /// The top-label map `c → σ(a · logit c + b)` applied to the tempered confidence,
+    /// `(a, b)` ([`crate::calibration::fit_top_label`]); `(1, 0)` (left out of the file) for
+    /// none.
+    #[serde(default = "identity_map", skip_serializing_if = "is_identity_map")]
+    pub confidence_map: (f64, f64),
     /// One model per language, trained on that language's examples (`TrainConfig::per_language`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_language: Vec<LanguageModel>,
@@ -108,6 +113,14 @@ pub(crate) struct LanguageModel {
 
 fn unit_temperature() -> f64 {
     1.0
+}
+
+fn identity_map() -> (f64, f64) {
+    (1.0, 0.0)
+}
+
+fn is_identity_map(map: &(f64, f64)) -> bool {
+    *map == identity_map()
 }
 
 impl Model {
@@ -145,6 +158,10 @@ impl Model {
         if !(data.temperature_exponent.is_finite() && (0.0..=4.0).contains(&data.temperature_exponent)) {
             return Err(invalid(format!("temperature exponent {} is out of range", data.temperature_exponent)));
         }
+        let (slope, offset) = data.confidence_map;
+        if !(slope.is_finite() && slope > 0.0 && offset.is_finite()) {
+            return Err(invalid(format!("confidence map ({slope}, {offset}) is not an increasing map")));
+        }
         if !(data.temperature.is_finite() && data.temperature > 0.0) {
             return Err(invalid(format!("temperature {} is not a positive number", data.temperature)));
         }
@@ -168,6 +185,12 @@ impl Model {
     /// `n` the known terms of the text.
     pub fn temperature(&self) -> (f64, f64) {
         (self.data.temperature, self.data.temperature_exponent)
+    }
+
+    /// The top-label map `(a, b)` applied after the temperature: the confidence `c` becomes
+    /// `σ(a · logit c + b)`; `(1, 0)` for none.
+    pub fn confidence_map(&self) -> (f64, f64) {
+        self.data.confidence_map
     }
 
     /// The model for a paragraph in `lang`: the model of that language when this one holds
@@ -261,7 +284,8 @@ impl Model {
         }
         let evidence = vector.entries().len();
         let t = crate::calibration::temperature(self.data.temperature, self.data.temperature_exponent, evidence);
-        let probabilities = crate::calibration::softmax(&jll, t);
+        let mut probabilities = crate::calibration::softmax(&jll, t);
+        crate::calibration::rescale_top(&mut probabilities, label, self.data.confidence_map);
         Prediction { label, probabilities, log_likelihood: jll, evidence }
     }
 

@@ -108,8 +108,8 @@ fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) 
         digest: training_digest(examples, labels),
         languages: training_languages(examples),
     };
-    let (temperature, temperature_exponent) =
-        if config.calibrate { fit_temperature(examples, labels, config) } else { (1.0, 0.0) };
+    let Calibration { temperature, temperature_exponent, confidence_map } =
+        if config.calibrate { calibrate(examples, labels, config) } else { Calibration::NONE };
     let data = ModelData {
         labels: labels.to_vec(),
         config: config.to_config(),
@@ -121,6 +121,7 @@ fn fit_data(examples: &[Example], labels: &[String], config: &ValidTrainConfig) 
         weights,
         temperature,
         temperature_exponent,
+        confidence_map,
         by_language: Vec::new(),
     };
     Ok(data)
@@ -152,27 +153,50 @@ fn weights(config: &ValidTrainConfig, fitted: Fitted, per_label: &[usize]) -> (V
 /// Folds of the calibration's inner cross-validation.
 const CALIBRATION_FOLDS: usize = 5;
 
-/// The calibration `(t, γ)` fitted on out-of-fold scores of an inner cross-validation (seed
-/// 0), or `(1, 0)` when the data is too small for one (fewer than 20 examples, or a fold that
-/// cannot train).
-fn fit_temperature(examples: &[Example], labels: &[String], config: &ValidTrainConfig) -> (f64, f64) {
+/// How scores become probabilities: the temperature `(t, γ)` and the top-label map.
+struct Calibration {
+    temperature: f64,
+    temperature_exponent: f64,
+    confidence_map: (f64, f64),
+}
+
+impl Calibration {
+    /// Plain softmax of the scores.
+    const NONE: Self = Self { temperature: 1.0, temperature_exponent: 0.0, confidence_map: (1.0, 0.0) };
+}
+
+/// The calibration fitted on out-of-fold scores of an inner cross-validation (seed 0): first
+/// the temperature `(t, γ)` on all the scores, then the top-label map on the tempered
+/// confidences of the same predictions. [`Calibration::NONE`] when the data is too small for
+/// one (fewer than 20 examples, or a fold that cannot train).
+fn calibrate(examples: &[Example], labels: &[String], config: &ValidTrainConfig) -> Calibration {
     if examples.len() < 20 {
-        return (1.0, 0.0);
+        return Calibration::NONE;
     }
     let inner = config.uncalibrated_single_model();
-    let Ok(targets) = validate(examples, labels) else { return (1.0, 0.0) };
+    let Ok(targets) = validate(examples, labels) else { return Calibration::NONE };
     let folds: Vec<Option<usize>> = stratified_folds(&targets, CALIBRATION_FOLDS, 0).into_iter().map(Some).collect();
-    match out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) {
-        Ok(predictions) => {
-            let scored: Vec<(Vec<f64>, usize, usize)> = predictions
-                .into_iter()
-                .zip(&targets)
-                .filter_map(|(p, &gold)| p.map(|p| (p.log_likelihood, gold, p.evidence)))
-                .collect();
-            crate::calibration::fit(&scored)
-        }
-        Err(_) => (1.0, 0.0),
-    }
+    let Ok(predictions) = out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) else {
+        return Calibration::NONE;
+    };
+    let scored: Vec<(Vec<f64>, usize, usize)> = predictions
+        .into_iter()
+        .zip(&targets)
+        .filter_map(|(p, &gold)| p.map(|p| (p.log_likelihood, gold, p.evidence)))
+        .collect();
+    let (temperature, temperature_exponent) = crate::calibration::fit(&scored);
+    let tops: Vec<(f64, bool)> = scored
+        .iter()
+        .map(|(scores, gold, n)| {
+            let t = crate::calibration::temperature(temperature, temperature_exponent, *n);
+            let probabilities = crate::calibration::softmax(scores, t);
+            // The label of a prediction: the first highest score (as `Model::score`).
+            let label = (0..scores.len()).fold(0, |best, c| if scores[c] > scores[best] { c } else { best });
+            (probabilities[label], label == *gold)
+        })
+        .collect();
+    let confidence_map = crate::calibration::fit_top_label(&tops);
+    Calibration { temperature, temperature_exponent, confidence_map }
 }
 
 /// The languages of the examples: those that at least 5% (and 3) of the reliably identified

@@ -93,17 +93,27 @@ impl Featurizer {
         if !self.words_only() {
             return vocabulary.vectorize(self.tokens(text, section));
         }
-        let mut ids = Vec::new();
+        let mut ids = Vec::with_capacity(text.len() / 4);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.owner != self.id || cache.len() >= WORD_CACHE_LIMIT {
                 cache.owner = self.id;
                 cache.clear();
             }
-            self.tokenizer.for_each_word(text, |word| {
-                let features = cache.get(word, || self.word_features(vocabulary, word));
-                ids.extend(features.into_iter().filter(|&f| f != NONE));
-            });
+            let mut add = |ids: &mut Vec<u32>, word: &str| {
+                let [a, b, c] = cache.get(word, || self.word_features(vocabulary, word));
+                for f in [a, b, c] {
+                    if f != NONE {
+                        ids.push(f);
+                    }
+                }
+            };
+            // Nearly all text takes the scanner that hands over each word as it finds it; the
+            // rest starts again with the full word breaking.
+            if !self.tokenizer.try_latin_words(text, |word| add(&mut ids, word)) {
+                ids.clear();
+                self.tokenizer.for_each_word(text, |word| add(&mut ids, word));
+            }
         });
         SparseVector::from_ids(&mut ids)
     }

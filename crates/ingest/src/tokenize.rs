@@ -112,27 +112,29 @@ impl Tokenizer {
     pub fn for_each_word(&self, text: &str, mut emit: impl FnMut(&str)) {
         let text: std::borrow::Cow<'_, str> =
             if crate::clean::is_nfc_fast(text) { text.into() } else { text.nfc().collect::<String>().into() };
-        let mut skip_until = 0;
-        let mut on_word = |start: usize, word: &str| {
-            if start < skip_until {
-                return;
+        let mut words = Words::new(&text);
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 8);
+        if latin_words(&text, &mut |start, end| spans.push((start, end))) {
+            for (start, end) in spans {
+                words.found(start, end, &mut emit);
             }
-            // `WSIS+20`: a word glued to `+` and digits stays one word.
-            let mut end = start + word.len();
-            if let Some(after_plus) = text[end..].strip_prefix('+') {
-                let digits = after_plus.bytes().take_while(u8::is_ascii_digit).count();
-                if digits > 0 && word.chars().any(char::is_alphabetic) {
-                    end += 1 + digits;
-                    skip_until = end;
-                }
-            }
-            emit(&text[start..end]);
-        };
-        if !latin_words(&text, &mut on_word) {
+        } else {
             for (start, word) in text.unicode_word_indices() {
-                on_word(start, word);
+                words.found(start, start + word.len(), &mut emit);
             }
         }
+    }
+
+    /// The words of [`Tokenizer::for_each_word`], emitted as they are found, for NFC text in
+    /// the Latin subset that the fast scanner reads (nearly all German and English text).
+    /// Returns `false` when `text` is not such text: the words emitted so far are then to be
+    /// discarded, and `for_each_word` gives them all.
+    pub fn try_latin_words(&self, text: &str, mut emit: impl FnMut(&str)) -> bool {
+        if !crate::clean::is_nfc_fast(text) {
+            return false;
+        }
+        let mut words = Words::new(text);
+        latin_words(text, &mut |start, end| words.found(start, end, &mut emit))
     }
 
     /// Tokenizes `text`, calling `emit` for every token in order.
@@ -183,6 +185,36 @@ impl Tokenizer {
     }
 }
 
+/// Turns the UAX #29 words of a text into the tokenizer's words: a word glued to `+` and
+/// digits (`WSIS+20`) stays one word, and the digits are not a word of their own.
+struct Words<'t> {
+    text: &'t str,
+    skip_until: usize,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str) -> Self {
+        Self { text, skip_until: 0 }
+    }
+
+    /// The UAX #29 word at `start..end`, in text order.
+    #[inline]
+    fn found(&mut self, start: usize, mut end: usize, emit: &mut impl FnMut(&'t str)) {
+        if start < self.skip_until {
+            return;
+        }
+        let text = self.text;
+        if text.as_bytes().get(end) == Some(&b'+') {
+            let digits = text.as_bytes()[end + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 && text[start..end].chars().any(char::is_alphabetic) {
+                end += 1 + digits;
+                self.skip_until = end;
+            }
+        }
+        emit(&text[start..end]);
+    }
+}
+
 /// Word-break classes of UAX #29 for the characters [`latin_words`] handles.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -198,6 +230,8 @@ enum Class {
     ExtendNumLet,
     /// Spaces, other punctuation and symbols: always a boundary.
     Other,
+    /// A character outside the subset: the text takes the full algorithm.
+    Outside,
 }
 
 /// The class of `c`, or `None` when `c` is outside the Latin subset handled here.
@@ -267,34 +301,18 @@ fn class(c: char) -> Option<Class> {
 /// The UAX #29 words (those with a letter or digit) of Latin-script text, found without the
 /// general Unicode tables: letters and digits join (WB5, WB8–WB10), `_` joins them (WB13a/b),
 /// `:` `·` `.` `'` join letters on both sides (WB6/7), `,` `;` `.` `'` join digits (WB11/12).
-/// Returns `false`, having emitted nothing, when `text` has a character outside that subset;
-/// the caller then uses the full algorithm. A property test proves both agree.
-fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
-    // One pass: the words are kept as spans and emitted only once the whole text has proved
-    // to be inside the subset (every character passes through `at`, as a word's character, a
-    // separator, or the one looked at past a separator).
+/// Each word is emitted as `(start, end)` byte offsets as soon as it is found. Returns `false`
+/// at the first character outside that subset; the words emitted before it are then to be
+/// discarded, and the caller uses the full algorithm. A property test proves both agree.
+fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
     let bytes = text.as_bytes();
-    let mut outside = false;
-    // The class of the character at byte `i` (a char boundary) and its length; `None` at the end
-    // of the text, and for a character outside the subset (with `outside` set).
-    let mut at = |i: usize| -> Option<(Class, usize)> {
-        let b = *bytes.get(i)?;
-        if b < 0x80 {
-            return Some((ASCII_CLASSES[b as usize], 1));
-        }
-        let c = text[i..].chars().next()?;
-        match class(c) {
-            Some(k) => Some((k, c.len_utf8())),
-            None => {
-                outside = true;
-                None
-            }
-        }
-    };
+    let at = |i: usize| class_at(text, i);
     let word_like = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::ExtendNumLet);
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 8);
     let mut i = 0;
     while let Some((first, len)) = at(i) {
+        if first == Class::Outside {
+            return false;
+        }
         if !word_like(first) {
             i += len;
             continue;
@@ -303,7 +321,18 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
         let mut alnum = first != Class::ExtendNumLet;
         let mut prev = first;
         i += len;
-        while let Some((k, len)) = at(i) {
+        loop {
+            // ASCII letters, most of every word, a byte at a time.
+            let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            if run > 0 {
+                i += run;
+                prev = Class::Letter;
+                alnum = true;
+            }
+            let Some((k, len)) = at(i) else { break };
+            if k == Class::Outside {
+                return false;
+            }
             if word_like(k) {
                 alnum |= k != Class::ExtendNumLet;
                 prev = k;
@@ -311,6 +340,9 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
                 continue;
             }
             let next = at(i + len);
+            if matches!(next, Some((Class::Outside, _))) {
+                return false;
+            }
             let joins_letters = prev == Class::Letter
                 && matches!(next, Some((Class::Letter, _)))
                 && matches!(k, Class::MidLetter | Class::MidNumLet);
@@ -326,16 +358,28 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, &str)) -> bool {
             }
         }
         if alnum {
-            spans.push((start, i));
+            emit(start, i);
         }
     }
-    if outside {
-        return false;
-    }
-    for (start, end) in spans {
-        emit(start, &text[start..end]);
-    }
     true
+}
+
+/// The class of the character at byte `i` of `text` (a char boundary) and its length; `None` at
+/// the end of the text.
+#[inline(always)]
+fn class_at(text: &str, i: usize) -> Option<(Class, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((ASCII_CLASSES[b as usize], 1));
+    }
+    wide_class_at(text, i)
+}
+
+/// [`class_at`] for a character of more than one byte.
+#[inline(never)]
+fn wide_class_at(text: &str, i: usize) -> Option<(Class, usize)> {
+    let c = text[i..].chars().next()?;
+    Some((class(c).unwrap_or(Class::Outside), c.len_utf8()))
 }
 
 /// [`class`] of every ASCII character, as a table.
@@ -399,15 +443,32 @@ mod tests {
         #[test]
         fn latin_fast_path_is_uax29(text in "[a-zA-ZäöüÄÖÜßéèçñ0-9 .,;:'’‘_·!?()/\\-–„“\"%§€+\u{a0}]{0,60}") {
             let mut fast = Vec::new();
-            proptest::prop_assert!(latin_words(&text, &mut |i, w: &str| fast.push((i, w.to_owned()))));
+            proptest::prop_assert!(latin_words(&text, &mut |i, j| fast.push((i, text[i..j].to_owned()))));
             let full: Vec<(usize, String)> = text.unicode_word_indices().map(|(i, w)| (i, w.to_owned())).collect();
             proptest::prop_assert_eq!(fast, full);
+        }
+
+        /// Words emitted as found are the words of `for_each_word`, whenever the scan succeeds;
+        /// it fails only on text outside the Latin subset or not in NFC.
+        #[test]
+        fn latin_words_as_found_are_for_each_word(text in "[a-zA-ZäöüÄÖÜßé0-9 .,;:'’_·!?()/\\-–„“\"%§€+\u{a0}\u{308}Ж]{0,60}") {
+            let t = Tokenizer::new(TokenizerConfig::default());
+            let mut found = Vec::new();
+            let ok = t.try_latin_words(&text, |w| found.push(w.to_owned()));
+            let mut all = Vec::new();
+            t.for_each_word(&text, |w| all.push(w.to_owned()));
+            let latin = !text.contains('Ж') && !text.contains('\u{308}');
+            proptest::prop_assert_eq!(ok, latin);
+            if ok {
+                proptest::prop_assert_eq!(found, all);
+            }
         }
     }
 
     #[test]
     fn non_latin_text_takes_the_full_algorithm() {
         assert!(!latin_words("Привет мир", &mut |_, _| {}));
+        assert!(!latin_words("Wort Привет", &mut |_, _| {}));
         let t = Tokenizer::new(TokenizerConfig {
             stopwords: false,
             stemming: false,

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use paratopic_features::{add_bigrams, add_char_ngrams, SparseVector, Vocabulary};
+use paratopic_features::{add_bigrams, add_char_ngrams, SparseVector, Tally, Vocabulary};
 use paratopic_ingest::Tokenizer;
 use rustc_hash::FxHashMap;
 
@@ -93,29 +93,28 @@ impl Featurizer {
         if !self.words_only() {
             return vocabulary.vectorize(self.tokens(text, section));
         }
-        let mut ids = Vec::with_capacity(text.len() / 4);
         WORD_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.owner != self.id || cache.len() >= WORD_CACHE_LIMIT {
                 cache.owner = self.id;
                 cache.clear();
             }
-            let mut add = |ids: &mut Vec<u32>, word: &str| {
-                let [a, b, c] = cache.get(word, || self.word_features(vocabulary, word));
-                for f in [a, b, c] {
+            let WordCache { words, tally, .. } = &mut *cache;
+            let mut add = |tally: &mut Tally, word: &str| {
+                for f in words.get(word, || self.word_features(vocabulary, word)) {
                     if f != NONE {
-                        ids.push(f);
+                        tally.add(f);
                     }
                 }
             };
             // Nearly all text takes the scanner that hands over each word as it finds it; the
             // rest starts again with the full word breaking.
-            if !self.tokenizer.try_latin_words(text, |word| add(&mut ids, word)) {
-                ids.clear();
-                self.tokenizer.for_each_word(text, |word| add(&mut ids, word));
+            if !self.tokenizer.try_latin_words(text, |word| add(tally, word)) {
+                tally.clear();
+                self.tokenizer.for_each_word(text, |word| add(tally, word));
             }
-        });
-        SparseVector::from_ids(&mut ids)
+            tally.finish()
+        })
     }
 
     /// The features of one word: its token's, and its compound parts' when decompounding.
@@ -136,38 +135,110 @@ impl Featurizer {
 type WordFeatures = [u32; 3];
 const NONE: u32 = u32::MAX;
 
-/// The word → features memory of one thread, for the featurizer it last served. Words of up
-/// to 15 bytes (most of them) are keyed by their bytes packed into an integer, so a lookup
-/// compares integers.
+/// What one thread keeps between paragraphs, for the featurizer it last served: the
+/// features of every word it has seen, and the tally it counts a paragraph's features in.
 #[derive(Default)]
 struct WordCache {
     owner: u64,
-    short: FxHashMap<u128, WordFeatures>,
-    long: FxHashMap<Box<str>, WordFeatures>,
+    words: Words,
+    tally: Tally,
 }
 
 impl WordCache {
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.words.short.len + self.words.long.len()
     }
 
     fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
+        self.words = Words::default();
+        self.tally = Tally::default();
     }
+}
 
+/// Word → features. Words of up to 15 bytes (most of them) are keyed by their bytes packed
+/// into an integer, in an open-addressing table, so a lookup compares integers.
+#[derive(Default)]
+struct Words {
+    short: ShortWords,
+    long: FxHashMap<Box<str>, WordFeatures>,
+}
+
+impl Words {
     /// The features of `word`, computed by `compute` the first time.
+    #[inline]
     fn get(&mut self, word: &str, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
-        if let Some(key) = pack(word.as_bytes()) {
-            *self.short.entry(key).or_insert_with(compute)
-        } else if let Some(&id) = self.long.get(word) {
-            id
-        } else {
-            let id = compute();
-            self.long.insert(word.into(), id);
-            id
+        match pack(word.as_bytes()) {
+            Some(key) if key != EMPTY => self.short.get(key, compute),
+            _ => {
+                if let Some(&features) = self.long.get(word) {
+                    return features;
+                }
+                let features = compute();
+                self.long.insert(word.into(), features);
+                features
+            }
         }
     }
+}
+
+/// The key of no word: marks a free slot of [`ShortWords`] (only the empty word packs to it,
+/// and the tokenizer has none).
+const EMPTY: u128 = 0;
+
+/// Packed word → features: linear probing in a power-of-two table kept at most half full,
+/// key and features side by side in one slot, so that a hit reads one cache line.
+#[derive(Default)]
+struct ShortWords {
+    slots: Vec<(u128, WordFeatures)>,
+    len: usize,
+}
+
+impl ShortWords {
+    /// The features of packed word `key` (not [`EMPTY`]), computed by `compute` the first time.
+    #[inline]
+    fn get(&mut self, key: u128, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == key {
+                return slot.1;
+            }
+            if slot.0 == EMPTY {
+                let features = compute();
+                *slot = (key, features);
+                self.len += 1;
+                return features;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (to 1,024 slots at first) and puts every word in its new place.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(EMPTY, [NONE; 3]); size]);
+        let mask = size - 1;
+        for (key, features) in old.into_iter().filter(|s| s.0 != EMPTY) {
+            let mut i = slot_of(key, mask);
+            while self.slots[i].0 != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, features);
+        }
+    }
+}
+
+/// The home slot of a packed word: its two halves folded and multiplied (Fibonacci hashing),
+/// high bits first.
+#[inline]
+fn slot_of(key: u128, mask: usize) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
 /// The key of a word of up to 15 bytes: its bytes little-endian in the low 15 bytes of the

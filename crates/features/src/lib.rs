@@ -113,6 +113,71 @@ impl From<Vocabulary> for Vec<String> {
     }
 }
 
+/// Counts the feature ids of one document at a time in a dense array, for a thread that
+/// counts many documents: adding an id is an increment, and the distinct ids come out in
+/// order from a bitmap of the ids seen (or, for a short document, by sorting them).
+/// [`Tally::finish`] gives what [`SparseVector::from_ids`] gives for the same ids, and leaves
+/// the tally empty for the next document.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Count per feature id; zero for every id not in `seen`.
+    counts: Vec<u32>,
+    /// One bit per feature id, set for the ids in `seen`.
+    bits: Vec<u64>,
+    /// The distinct ids of the document so far, in the order they came.
+    seen: Vec<u32>,
+}
+
+impl Tally {
+    /// Counts one occurrence of `id`.
+    #[inline]
+    pub fn add(&mut self, id: u32) {
+        let i = id as usize;
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+            self.bits.resize(i / 64 + 1, 0);
+        }
+        if self.counts[i] == 0 {
+            self.seen.push(id);
+            self.bits[i / 64] |= 1 << (i % 64);
+        }
+        self.counts[i] += 1;
+    }
+
+    /// The counts so far as a vector; the tally is empty afterwards.
+    pub fn finish(&mut self) -> SparseVector {
+        // Sorting k ids takes about k · log k steps, reading the bitmap one per 64 ids.
+        if self.seen.len() * 16 < self.bits.len() {
+            self.seen.sort_unstable();
+            for &id in &self.seen {
+                self.bits[id as usize / 64] = 0;
+            }
+        } else {
+            self.seen.clear();
+            for (w, word) in self.bits.iter_mut().enumerate() {
+                let mut x = std::mem::take(word);
+                while x != 0 {
+                    self.seen.push((w * 64) as u32 + x.trailing_zeros());
+                    x &= x - 1;
+                }
+            }
+        }
+        let counts = &mut self.counts;
+        let entries = self.seen.iter().map(|&id| (id, f64::from(std::mem::take(&mut counts[id as usize])))).collect();
+        self.seen.clear();
+        SparseVector::from_sorted(entries)
+    }
+
+    /// Forgets the counts so far.
+    pub fn clear(&mut self) {
+        for &id in &self.seen {
+            self.counts[id as usize] = 0;
+            self.bits[id as usize / 64] = 0;
+        }
+        self.seen.clear();
+    }
+}
+
 /// Feature counts of one document: `(feature id, value)` pairs sorted by id, ids unique.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SparseVector {
@@ -130,6 +195,12 @@ impl SparseVector {
                 _ => entries.push((id, 1.0)),
             }
         }
+        Self { entries }
+    }
+
+    /// The vector of `(feature id, count)` pairs that are already sorted by id and unique.
+    fn from_sorted(entries: Vec<(u32, f64)>) -> Self {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
         Self { entries }
     }
 
@@ -276,6 +347,29 @@ pub fn add_char_ngrams(tokens: &mut Vec<String>, min: usize, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tally_counts_as_from_ids_does() {
+        // A fixed pseudo-random stream of documents over 5,000 ids, short ones (sorted) and
+        // long ones (read from the bitmap), some cleared half-way.
+        let mut state = 12345u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut tally = Tally::default();
+        for doc in 0..200 {
+            let len = if doc % 2 == 0 { next(8) } else { next(2000) };
+            let mut ids: Vec<u32> = (0..len).map(|_| next(5000) as u32).collect();
+            if doc % 7 == 3 {
+                ids.iter().for_each(|&id| tally.add(id));
+                tally.clear();
+            }
+            ids.iter().for_each(|&id| tally.add(id));
+            assert_eq!(tally.finish(), SparseVector::from_ids(&mut ids), "document {doc}");
+        }
+        assert_eq!(tally.finish(), SparseVector::default());
+    }
 
     #[test]
     fn min_df_prunes_rare_terms() {

@@ -181,35 +181,59 @@ impl Words {
     }
 }
 
-/// The key of no word: marks a free slot of [`ShortWords`] (only the empty word packs to it,
-/// and the tokenizer has none).
+/// The key of no word: marks a free slot of [`ShortWords`] (as `[0, 0]`; only the empty word
+/// packs to it, and the tokenizer has none).
 const EMPTY: u128 = 0;
 
-/// Packed word → features: linear probing in a power-of-two table kept at most half full,
-/// key and features side by side in one slot, so that a hit reads one cache line.
+/// Packed word → features: linear probing in a power-of-two table kept at most three
+/// quarters full. A slot holds the key and the word's one feature id (or a reference to its
+/// compound features) in 24 bytes, so that the table of a thread stays small in the caches
+/// and a hit reads one slot.
 #[derive(Default)]
 struct ShortWords {
-    slots: Vec<(u128, WordFeatures)>,
+    slots: Vec<Slot>,
     len: usize,
+    /// The features of the words that have more than one (compounds with their parts).
+    compounds: Vec<WordFeatures>,
 }
+
+/// One word of [`ShortWords`]: the packed key as two halves, and its [`Slot::value`].
+#[derive(Clone, Copy)]
+struct Slot {
+    key: [u64; 2],
+    /// [`NONE`] for no feature, a feature id below [`SEVERAL`], or [`SEVERAL`] plus an index
+    /// into [`ShortWords::compounds`].
+    value: u32,
+}
+
+/// Marks a [`Slot::value`] that refers to several features.
+const SEVERAL: u32 = 1 << 31;
 
 impl ShortWords {
     /// The features of packed word `key` (not [`EMPTY`]), computed by `compute` the first time.
     #[inline]
     fn get(&mut self, key: u128, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
-        if 2 * (self.len + 1) > self.slots.len() {
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
             self.grow();
         }
+        let key = [key as u64, (key >> 64) as u64];
         let mask = self.slots.len() - 1;
         let mut i = slot_of(key, mask);
         loop {
-            let slot = &mut self.slots[i];
-            if slot.0 == key {
-                return slot.1;
+            let slot = self.slots[i];
+            if slot.key == key {
+                return self.features(slot.value);
             }
-            if slot.0 == EMPTY {
+            if slot.key == [0, 0] {
                 let features = compute();
-                *slot = (key, features);
+                let value = match features {
+                    [one, NONE, NONE] if one < SEVERAL || one == NONE => one,
+                    _ => {
+                        self.compounds.push(features);
+                        SEVERAL | (self.compounds.len() - 1) as u32
+                    }
+                };
+                self.slots[i] = Slot { key, value };
                 self.len += 1;
                 return features;
             }
@@ -217,18 +241,28 @@ impl ShortWords {
         }
     }
 
+    /// The features a [`Slot::value`] stands for.
+    #[inline]
+    fn features(&self, value: u32) -> WordFeatures {
+        if value == NONE || value < SEVERAL {
+            [value, NONE, NONE]
+        } else {
+            self.compounds[(value & !SEVERAL) as usize]
+        }
+    }
+
     /// Doubles the table (to 1,024 slots at first) and puts every word in its new place.
     #[cold]
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![(EMPTY, [NONE; 3]); size]);
+        let old = std::mem::replace(&mut self.slots, vec![Slot { key: [0, 0], value: NONE }; size]);
         let mask = size - 1;
-        for (key, features) in old.into_iter().filter(|s| s.0 != EMPTY) {
-            let mut i = slot_of(key, mask);
-            while self.slots[i].0 != EMPTY {
+        for slot in old.into_iter().filter(|s| s.key != [0, 0]) {
+            let mut i = slot_of(slot.key, mask);
+            while self.slots[i].key != [0, 0] {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = (key, features);
+            self.slots[i] = slot;
         }
     }
 }
@@ -236,8 +270,8 @@ impl ShortWords {
 /// The home slot of a packed word: its two halves folded and multiplied (Fibonacci hashing),
 /// high bits first.
 #[inline]
-fn slot_of(key: u128, mask: usize) -> usize {
-    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+fn slot_of(key: [u64; 2], mask: usize) -> usize {
+    let folded = key[0] ^ key[1].rotate_left(29);
     (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
@@ -293,7 +327,30 @@ const WORD_CACHE_LIMIT: usize = 1 << 18;
 
 #[cfg(test)]
 mod pack_tests {
-    use super::{pack, pack_reference};
+    use super::{pack, pack_reference, Words, NONE};
+
+    #[test]
+    fn word_table_remembers_every_word_across_growth() {
+        // 20,000 words, short and long, a third with compound features, each asked for twice:
+        // the second time the table must give what the first computed, without computing.
+        let features = |i: u32| match i % 3 {
+            0 => [i, NONE, NONE],
+            1 => [NONE; 3],
+            _ => [i, i + 1, NONE],
+        };
+        let mut words = Words::default();
+        for round in 0..2 {
+            for i in 0..20_000u32 {
+                let word = if i % 10 == 0 { format!("langes-wort-nummer-{i}") } else { format!("w{i}") };
+                let got = words.get(&word, || {
+                    assert_eq!(round, 0, "{word} computed twice");
+                    features(i)
+                });
+                assert_eq!(got, features(i), "{word}");
+            }
+        }
+        assert_eq!(words.short.len + words.long.len(), 20_000);
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]

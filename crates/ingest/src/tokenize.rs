@@ -309,7 +309,10 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
     let at = |i: usize| class_at(text, i);
     let word_like = |k: Class| matches!(k, Class::Letter | Class::Digit | Class::ExtendNumLet);
     let mut i = 0;
-    while let Some((first, len)) = at(i) {
+    loop {
+        // Spaces, most of what lies between words, a byte at a time.
+        i += bytes[i..].iter().take_while(|&&b| b == b' ').count();
+        let Some((first, len)) = at(i) else { break };
         if first == Class::Outside {
             return false;
         }
@@ -328,6 +331,10 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
                 i += run;
                 prev = Class::Letter;
                 alnum = true;
+            }
+            // A space never joins: the word ends here (the common case, decided at once).
+            if bytes.get(i) == Some(&b' ') {
+                break;
             }
             let Some((k, len)) = at(i) else { break };
             if k == Class::Outside {

@@ -137,9 +137,18 @@ fn by_function_words(text: &str) -> Option<&'static str> {
     let bytes = text.as_bytes();
     let (mut i, mut start, mut chars) = (0, 0, 0);
     loop {
+        // ASCII letters, most of every word, a run at a time.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if run > 0 {
+            if chars == 0 {
+                start = i;
+            }
+            chars += run;
+            i += run;
+        }
         let (alphabetic, len) = match bytes.get(i) {
             None => (false, 0),
-            Some(&b) if b < 0x80 => (b.is_ascii_alphabetic(), 1),
+            Some(&b) if b < 0x80 => (false, 1),
             Some(_) => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphabetic(), c.len_utf8())),
         };
         if alphabetic {
@@ -151,12 +160,10 @@ fn by_function_words(text: &str) -> Option<&'static str> {
             words += 1;
             letters += chars;
             chars = 0;
-            if let Some(key) = word_key(&bytes[start..i]) {
-                if GERMAN_KEYS.binary_search(&key).is_ok() {
-                    german += 1;
-                } else if ENGLISH_KEYS.binary_search(&key).is_ok() {
-                    english += 1;
-                }
+            match word_key(&bytes[start..i]).map_or(NOT_LISTED, function_word) {
+                GERMAN => german += 1,
+                ENGLISH => english += 1,
+                _ => {}
             }
         }
         if len == 0 {
@@ -212,6 +219,63 @@ const fn keys<const N: usize>(words: &[&str]) -> [u64; N] {
 
 const GERMAN_KEYS: [u64; short_words(GERMAN_WORDS)] = keys(GERMAN_WORDS);
 const ENGLISH_KEYS: [u64; short_words(ENGLISH_WORDS)] = keys(ENGLISH_WORDS);
+
+/// What [`function_word`] says of a word.
+const NOT_LISTED: u8 = 0;
+const GERMAN: u8 = 1;
+const ENGLISH: u8 = 2;
+
+/// The function-word keys of both languages in one open-addressing table (linear probing,
+/// a quarter full), built at compile time: a slot holds a key and its language. A word on
+/// both lists counts as German, as the German list is asked first.
+const FUNCTION_WORD_BITS: u32 = 9;
+const FUNCTION_WORDS: [(u64, u8); 1 << FUNCTION_WORD_BITS] = {
+    let mut table = [(0u64, NOT_LISTED); 1 << FUNCTION_WORD_BITS];
+    let mut i = 0;
+    while i < GERMAN_KEYS.len() {
+        insert_function_word(&mut table, GERMAN_KEYS[i], GERMAN);
+        i += 1;
+    }
+    i = 0;
+    while i < ENGLISH_KEYS.len() {
+        insert_function_word(&mut table, ENGLISH_KEYS[i], ENGLISH);
+        i += 1;
+    }
+    table
+};
+
+/// The home slot of a key in [`FUNCTION_WORDS`] (Fibonacci hashing).
+const fn function_word_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FUNCTION_WORD_BITS)) as usize
+}
+
+/// Puts `key` into the table unless it is there already (then the first language stays).
+const fn insert_function_word(table: &mut [(u64, u8); 1 << FUNCTION_WORD_BITS], key: u64, lang: u8) {
+    let mut i = function_word_slot(key);
+    while table[i].0 != 0 {
+        if table[i].0 == key {
+            return;
+        }
+        i = (i + 1) % table.len();
+    }
+    table[i] = (key, lang);
+}
+
+/// The language whose function word a word key is, or [`NOT_LISTED`].
+#[inline]
+fn function_word(key: u64) -> u8 {
+    let mut i = function_word_slot(key);
+    loop {
+        let (k, lang) = FUNCTION_WORDS[i];
+        if k == key {
+            return lang;
+        }
+        if k == 0 {
+            return NOT_LISTED;
+        }
+        i = (i + 1) % FUNCTION_WORDS.len();
+    }
+}
 
 /// The language a paragraph is taken to be in, among the paragraphs of its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -100,18 +100,33 @@ impl Featurizer {
                 cache.clear();
             }
             let WordCache { words, tally, .. } = &mut *cache;
-            let mut add = |tally: &mut Tally, word: &str| {
-                for f in words.get(word, || self.word_features(vocabulary, word)) {
-                    if f != NONE {
-                        tally.add(f);
+            let compute = |word: &str| self.word_features(vocabulary, word);
+            // Nearly all text takes the scanner that hands over each word as it finds it. The
+            // table slot of a short word is asked for when the word is found and read
+            // `LOOKAHEAD` words later, so that the memory access overlaps the scan.
+            let mut queue: [(u128, &str); LOOKAHEAD] = [(EMPTY, ""); LOOKAHEAD];
+            let mut found = 0usize;
+            let latin = self.tokenizer.try_latin_words(text, |word| match pack(word.as_bytes()) {
+                Some(key) if key != EMPTY => {
+                    words.short.prefetch(key);
+                    let slot = &mut queue[found % LOOKAHEAD];
+                    if found >= LOOKAHEAD {
+                        let (key, word) = *slot;
+                        add(tally, words.short.get(key, || compute(word)));
                     }
+                    *slot = (key, word);
+                    found += 1;
                 }
-            };
-            // Nearly all text takes the scanner that hands over each word as it finds it; the
-            // rest starts again with the full word breaking.
-            if !self.tokenizer.try_latin_words(text, |word| add(tally, word)) {
+                _ => add(tally, words.get(word, || compute(word))),
+            });
+            if latin {
+                for &(key, word) in &queue[..found.min(LOOKAHEAD)] {
+                    add(tally, words.short.get(key, || compute(word)));
+                }
+            } else {
+                // The rest starts again with the full word breaking.
                 tally.clear();
-                self.tokenizer.for_each_word(text, |word| add(tally, word));
+                self.tokenizer.for_each_word(text, |word| add(tally, words.get(word, || compute(word))));
             }
             tally.finish()
         })
@@ -129,6 +144,19 @@ impl Featurizer {
         features
     }
 }
+
+/// Counts the features of one word.
+#[inline]
+fn add(tally: &mut Tally, features: WordFeatures) {
+    for f in features {
+        if f != NONE {
+            tally.add(f);
+        }
+    }
+}
+
+/// How many words after its slot was asked for a short word is looked up.
+const LOOKAHEAD: usize = 16;
 
 /// The features of one word: its own and, for a compound, those of its two parts
 /// (`NONE` where there is none).
@@ -248,6 +276,14 @@ impl ShortWords {
             [value, NONE, NONE]
         } else {
             self.compounds[(value & !SEVERAL) as usize]
+        }
+    }
+
+    /// Asks for the home slot of packed word `key` ahead of [`ShortWords::get`].
+    #[inline]
+    fn prefetch(&self, key: u128) {
+        if !self.slots.is_empty() {
+            crate::hint::prefetch(&self.slots[slot_of([key as u64, (key >> 64) as u64], self.slots.len() - 1)]);
         }
     }
 

@@ -32,6 +32,7 @@ mod eval;
 mod featurize;
 mod fit;
 mod folds;
+mod hint;
 pub mod metrics;
 mod model;
 mod staged;

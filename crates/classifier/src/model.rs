@@ -123,6 +123,9 @@ fn is_identity_map(map: &(f64, f64)) -> bool {
     *map == identity_map()
 }
 
+/// How many entries ahead [`Model::score`] asks for a weight row.
+const PREFETCH_AHEAD: usize = 8;
+
 impl Model {
     /// Checks model data (dimensions, finite weights) and builds the scorer.
     pub(crate) fn from_data(data: ModelData) -> Result<Self, ModelFormatError> {
@@ -270,7 +273,13 @@ impl Model {
     pub fn score(&self, vector: &SparseVector) -> Prediction {
         let n = self.data.labels.len();
         let mut jll = self.data.class_bias.clone();
-        for &(f, x) in vector.entries() {
+        let entries = vector.entries();
+        for (i, &(f, x)) in entries.iter().enumerate() {
+            // Rows are met far apart: ask for a row a few entries ahead, first and last value.
+            if let Some(&(ahead, _)) = entries.get(i + PREFETCH_AHEAD) {
+                crate::hint::prefetch(&self.weights[ahead as usize * n]);
+                crate::hint::prefetch(&self.weights[ahead as usize * n + n - 1]);
+            }
             let row = &self.weights[f as usize * n..(f as usize + 1) * n];
             for (acc, w) in jll.iter_mut().zip(row) {
                 *acc += x * w;

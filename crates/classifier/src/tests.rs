@@ -218,5 +218,20 @@ fn token_path_and_word_cache_path_give_the_same_vectors() {
                 m.vocabulary().vectorize(featurizer.tokens(&e.text, None))
             );
         }
+        // Text that turns out not to be Latin after some words were queued, words longer than
+        // the packed keys, and fewer and more words than the lookahead.
+        let long = examples.iter().map(|e| e.text.as_str()).max_by_key(|t| t.len()).unwrap();
+        for text in [
+            format!("{long} Кибербезопасность"),
+            "Cybersicherheitsstrategie Informationssicherheitsmanagement".to_owned(),
+            "Cyberangriffe".to_owned(),
+            long.replace(' ', "  "),
+        ] {
+            assert_eq!(
+                featurizer.counts(m.vocabulary(), &text, None),
+                m.vocabulary().vectorize(featurizer.tokens(&text, None)),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -129,7 +129,7 @@ impl Tokenizer {
     /// the Latin subset that the fast scanner reads (nearly all German and English text).
     /// Returns `false` when `text` is not such text: the words emitted so far are then to be
     /// discarded, and `for_each_word` gives them all.
-    pub fn try_latin_words(&self, text: &str, mut emit: impl FnMut(&str)) -> bool {
+    pub fn try_latin_words<'t>(&self, text: &'t str, mut emit: impl FnMut(&'t str)) -> bool {
         if !crate::clean::is_nfc_fast(text) {
             return false;
         }

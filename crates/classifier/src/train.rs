@@ -179,20 +179,18 @@ fn calibrate(examples: &[Example], labels: &[String], config: &ValidTrainConfig)
     let Ok(predictions) = out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) else {
         return Calibration::NONE;
     };
-    let scored: Vec<(Vec<f64>, usize, usize)> = predictions
+    let (scored, predicted): (Vec<_>, Vec<usize>) = predictions
         .into_iter()
         .zip(&targets)
-        .filter_map(|(p, &gold)| p.map(|p| (p.log_likelihood, gold, p.evidence)))
-        .collect();
+        .filter_map(|(p, &gold)| p.map(|p| ((p.log_likelihood, gold, p.evidence), p.label)))
+        .unzip();
     let (temperature, temperature_exponent) = crate::calibration::fit(&scored);
     let tops: Vec<(f64, bool)> = scored
         .iter()
-        .map(|(scores, gold, n)| {
+        .zip(predicted)
+        .map(|((scores, gold, n), label)| {
             let t = crate::calibration::temperature(temperature, temperature_exponent, *n);
-            let probabilities = crate::calibration::softmax(scores, t);
-            // The label of a prediction: the first highest score (as `Model::score`).
-            let label = (0..scores.len()).fold(0, |best, c| if scores[c] > scores[best] { c } else { best });
-            (probabilities[label], label == *gold)
+            (crate::calibration::softmax(scores, t)[label], label == *gold)
         })
         .collect();
     let confidence_map = crate::calibration::fit_top_label(&tops);

@@ -54,6 +54,18 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
     if is_clean(raw) {
         return raw.trim_matches(' ').to_owned();
     }
+    clean_marked(raw, keep_citations, untouched_run)
+}
+
+/// How many bytes at the start of `bytes` no rule of [`clean_marked`] touches: [`LOOK`] has
+/// every byte that starts a space, a control, `*`, `[`, a superscript or U+FEFF.
+fn untouched_run(bytes: &[u8]) -> usize {
+    bytes.iter().position(|&b| LOOK[b as usize]).unwrap_or(bytes.len())
+}
+
+/// [`clean_text`] of text that needs cleaning. The bytes `run` says no rule touches are copied
+/// at once (always ending on a character boundary); the rest one character at a time.
+fn clean_marked(raw: &str, keep_citations: bool, run: impl Fn(&[u8]) -> usize) -> String {
     let text = nfc(raw);
     let text = if text.contains("](") { Cow::Owned(strip_markdown_links(&text)) } else { text };
     let bytes = text.as_bytes();
@@ -62,9 +74,7 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
     let mut pending_space = false;
     let mut i = 0;
     while i < bytes.len() {
-        // A run of bytes that no rule below touches ([`LOOK`] has every byte that starts a
-        // space, a control, `*`, `[`, a superscript or U+FEFF), copied at once.
-        let run = bytes[i..].iter().position(|&b| LOOK[b as usize]).unwrap_or(bytes.len() - i);
+        let run = run(&bytes[i..]);
         if run > 0 {
             if pending_space {
                 out.push(' ');
@@ -260,47 +270,12 @@ mod tests {
         (0..bytes.len()).filter(|&i| LOOK[bytes[i] as usize]).all(|i| !changes(bytes, i)) && is_nfc_reference(text)
     }
 
-    /// The plain form of [`clean_text`]'s loop: one character at a time.
+    /// The plain form of [`clean_text`]: one character at a time, no run copied at once.
     fn clean_reference(raw: &str, keep_citations: bool) -> String {
         if is_clean(raw) {
             return raw.trim_matches(' ').to_owned();
         }
-        let text = nfc(raw);
-        let text = if text.contains("](") { Cow::Owned(strip_markdown_links(&text)) } else { text };
-        let mut removed_citation = false;
-        let mut out = String::with_capacity(text.len());
-        let mut chars = text.char_indices().peekable();
-        let mut pending_space = false;
-        while let Some((i, c)) = chars.next() {
-            if c.is_whitespace() || c.is_control() {
-                pending_space = !out.is_empty();
-                continue;
-            }
-            if c == '*' || c == '\u{feff}' {
-                continue;
-            }
-            if is_superscript_digit(c) && !out.is_empty() && !pending_space {
-                continue;
-            }
-            if c == '[' && !keep_citations {
-                if let Some(len) = citation_len(&text[i..]) {
-                    for _ in 1..len {
-                        chars.next();
-                    }
-                    removed_citation = true;
-                    continue;
-                }
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            out.push(c);
-        }
-        if removed_citation {
-            out = out.replace(" .", ".").replace(" ,", ",");
-        }
-        out
+        clean_marked(raw, keep_citations, |_| 0)
     }
 
     fn is_nfc_reference(text: &str) -> bool {

@@ -35,7 +35,7 @@ pub fn identify(text: &str) -> Option<Language> {
 
 /// Function words that make up a good share of running German text and are rare in English
 /// and French (`in`, `es` and `am` are left out; `die`, `der` and `den` are frequent in Dutch
-/// or Danish too, but far from the share German text has). Sorted, for binary search; capitalized forms are found by
+/// or Danish too, but far from the share German text has). Sorted, for the reader; capitalized forms are found by
 /// lowercasing ASCII letters, so the capitals of umlauts are listed.
 const GERMAN_WORDS: &[&str] = &[
     "als",
@@ -177,7 +177,7 @@ fn by_function_words(text: &str) -> Option<&'static str> {
 }
 
 /// A word of at most 8 bytes, ASCII letters lowercased, as an integer: its bytes big-endian,
-/// zero-padded, so that keys sort as the words do (no word holds a zero byte).
+/// zero-padded (no word holds a zero byte, so 0 is no word's key).
 const fn word_key(word: &[u8]) -> Option<u64> {
     if word.len() > 8 {
         return None;
@@ -192,34 +192,6 @@ const fn word_key(word: &[u8]) -> Option<u64> {
     Some(key)
 }
 
-/// How many words of a list have at most 8 bytes (longer ones are never looked up).
-const fn short_words(words: &[&str]) -> usize {
-    let (mut n, mut i) = (0, 0);
-    while i < words.len() {
-        n += (words[i].len() <= 8) as usize;
-        i += 1;
-    }
-    n
-}
-
-/// The keys of the words of at most 8 bytes of a sorted word list (lowercase), in order.
-const fn keys<const N: usize>(words: &[&str]) -> [u64; N] {
-    let mut out = [0; N];
-    let (mut n, mut i) = (0, 0);
-    while i < words.len() {
-        if let Some(key) = word_key(words[i].as_bytes()) {
-            assert!(n == 0 || out[n - 1] < key, "function words are sorted");
-            out[n] = key;
-            n += 1;
-        }
-        i += 1;
-    }
-    out
-}
-
-const GERMAN_KEYS: [u64; short_words(GERMAN_WORDS)] = keys(GERMAN_WORDS);
-const ENGLISH_KEYS: [u64; short_words(ENGLISH_WORDS)] = keys(ENGLISH_WORDS);
-
 /// What [`function_word`] says of a word.
 const NOT_LISTED: u8 = 0;
 const GERMAN: u8 = 1;
@@ -231,16 +203,8 @@ const ENGLISH: u8 = 2;
 const FUNCTION_WORD_BITS: u32 = 9;
 const FUNCTION_WORDS: [(u64, u8); 1 << FUNCTION_WORD_BITS] = {
     let mut table = [(0u64, NOT_LISTED); 1 << FUNCTION_WORD_BITS];
-    let mut i = 0;
-    while i < GERMAN_KEYS.len() {
-        insert_function_word(&mut table, GERMAN_KEYS[i], GERMAN);
-        i += 1;
-    }
-    i = 0;
-    while i < ENGLISH_KEYS.len() {
-        insert_function_word(&mut table, ENGLISH_KEYS[i], ENGLISH);
-        i += 1;
-    }
+    insert_function_words(&mut table, GERMAN_WORDS, GERMAN);
+    insert_function_words(&mut table, ENGLISH_WORDS, ENGLISH);
     table
 };
 
@@ -249,16 +213,22 @@ const fn function_word_slot(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FUNCTION_WORD_BITS)) as usize
 }
 
-/// Puts `key` into the table unless it is there already (then the first language stays).
-const fn insert_function_word(table: &mut [(u64, u8); 1 << FUNCTION_WORD_BITS], key: u64, lang: u8) {
-    let mut i = function_word_slot(key);
-    while table[i].0 != 0 {
-        if table[i].0 == key {
-            return;
+/// Puts the keys of `words` (those of at most 8 bytes; longer words are never looked up) into
+/// the table, except keys already there (the first language stays).
+const fn insert_function_words(table: &mut [(u64, u8); 1 << FUNCTION_WORD_BITS], words: &[&str], lang: u8) {
+    let mut w = 0;
+    while w < words.len() {
+        if let Some(key) = word_key(words[w].as_bytes()) {
+            let mut i = function_word_slot(key);
+            while table[i].0 != 0 && table[i].0 != key {
+                i = (i + 1) % table.len();
+            }
+            if table[i].0 == 0 {
+                table[i] = (key, lang);
+            }
         }
-        i = (i + 1) % table.len();
+        w += 1;
     }
-    table[i] = (key, lang);
 }
 
 /// The language whose function word a word key is, or [`NOT_LISTED`].
@@ -463,7 +433,7 @@ mod tests {
             let lower = &mut buf[..word.len()];
             lower.copy_from_slice(word.as_bytes());
             lower.make_ascii_lowercase();
-            let find = |list: &[&str]| list.binary_search_by(|w| w.as_bytes().cmp(lower)).is_ok();
+            let find = |list: &[&str]| list.iter().any(|w| w.as_bytes() == &*lower);
             if find(GERMAN_WORDS) {
                 german += 1;
             } else if find(ENGLISH_WORDS) {

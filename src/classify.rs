@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Decision, Model, Rules};
+use paratopic_ingest::decode;
 use paratopic_ingest::stream::{self, Head, Pieces, PIECE_BYTES};
 use paratopic_ingest::{identify_in_context, Format as DocFormat, IngestError, Kind, Layout, Paragraph};
 use rayon::prelude::*;
@@ -478,7 +479,7 @@ impl Job<'_> {
                 // PDF or a Word file is a document, read whole below.
                 let mut ended = stream::read_head(&mut reader, &mut head, 8192).with_context(|| source.name())?;
                 let document = !jsonl && DocFormat::detect(&name, &head) != DocFormat::Text;
-                if let Some(kind) = paratopic_ingest::decode::binary_signature(&head).filter(|_| !document) {
+                if let Some(kind) = decode::binary_signature(&head).filter(|_| !document) {
                     bail!(IngestError::Binary { path: name, kind });
                 }
                 if !ended {
@@ -540,7 +541,7 @@ impl Job<'_> {
                         return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
                     }
                     let offset = piece.offset;
-                    let text = String::from_utf8(piece.bytes).map_err(|e| IngestError::NotUtf8 {
+                    let text = decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
                         path: name.clone(),
                         offset: offset + e.utf8_error().valid_up_to(),
                     })?;
@@ -586,7 +587,7 @@ impl Ctx<'_> {
             Err(e) => return skip_or_fail(source, e),
         };
         if self.opts.input_format == InputFormat::Jsonl {
-            let text = std::str::from_utf8(&bytes)
+            let text = decode::utf8_str(&bytes)
                 .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", source.name(), e.valid_up_to()))?;
             return Ok(Parsed::Jsonl(parse_jsonl(text, 1)));
         }

@@ -121,7 +121,7 @@ fn safe_cut(bytes: &[u8], layout: Layout) -> usize {
 /// The paragraphs of one piece of a UTF-8 text stream, with spans in the stream. Paragraph
 /// numbers and sections are local to the piece. `path` names the stream in errors.
 pub fn segment_piece(id: &str, path: &Path, piece: Piece, layout: Layout) -> Result<Vec<Paragraph>, IngestError> {
-    let text = String::from_utf8(piece.bytes).map_err(|e| IngestError::NotUtf8 {
+    let text = crate::decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
         path: path.to_path_buf(),
         offset: piece.offset + e.utf8_error().valid_up_to(),
     })?;
@@ -161,7 +161,7 @@ pub fn inspect_head(head: &[u8]) -> Head {
     if head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
         return Head::OtherEncoding;
     }
-    match std::str::from_utf8(head) {
+    match crate::decode::utf8_str(head) {
         Ok(_) => Head::Utf8,
         // A character cut at the end of the head.
         Err(e) if e.error_len().is_none() => Head::Utf8,
@@ -182,7 +182,7 @@ pub fn is_utf8(mut reader: impl Read) -> io::Result<bool> {
             return Ok(false);
         }
         first = false;
-        match std::str::from_utf8(&buf[..end]) {
+        match crate::decode::utf8_str(&buf[..end]) {
             Ok(_) => carried = 0,
             Err(e) if e.error_len().is_none() && n > 0 => {
                 // A character cut at the block end: keep its bytes for the next block.

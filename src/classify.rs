@@ -31,6 +31,11 @@ const WHOLE_FILE_BYTES: usize = 4 << 20;
 /// Small files are batched until a batch holds this many bytes or [`BATCH_FILES`] files.
 const BATCH_BYTES: u64 = 8 << 20;
 const BATCH_FILES: usize = 64;
+/// A large file is scored in rounds of this many pieces per worker. Each round ends when its
+/// slowest piece is done, so larger rounds leave a core idle less often; four rather than two
+/// took the 200 MB bench file from 1.63 to 1.70 CPUs used on two threads (see
+/// docs/performance.md), while more cost peak memory (67 MB with eight).
+const PIECES_PER_WORKER: usize = 4;
 
 pub struct ClassifyOptions {
     pub inputs: Vec<PathBuf>,
@@ -135,7 +140,8 @@ struct Ctx<'a> {
 }
 
 /// Serialized records on their way to the writer thread, in output order. The queue is
-/// bounded, so a slow output holds the workers back instead of filling memory.
+/// bounded, so a slow output holds the workers back instead of filling memory; it holds a
+/// round, so that handing a round's records over does not wait for the writer.
 struct Writer {
     queue: Option<std::sync::mpsc::SyncSender<Chunk>>,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
@@ -143,7 +149,7 @@ struct Writer {
 
 impl Writer {
     fn start(mut out: Sink) -> Self {
-        let (queue, receive) = std::sync::mpsc::sync_channel::<Chunk>(2);
+        let (queue, receive) = std::sync::mpsc::sync_channel::<Chunk>(PIECES_PER_WORKER * rayon::current_num_threads());
         let thread = std::thread::spawn(move || {
             for chunk in receive {
                 out.write(chunk)?;
@@ -511,7 +517,7 @@ impl Job<'_> {
 
     fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
         let mut carry = Carry::default();
-        let per_round = 2 * rayon::current_num_threads();
+        let per_round = PIECES_PER_WORKER * rayon::current_num_threads();
         let mut summary = vec![0; self.ctx.model.labels().len() + 2];
         let mut unread = Unread::new();
         if self.ctx.opts.verbose && self.ctx.opts.input_format == InputFormat::Text {

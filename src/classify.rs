@@ -191,12 +191,15 @@ struct Job<'a> {
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
     header: Option<Chunk>,
+    /// A large file already checked for UTF-8, and what the check found.
+    prechecked: Option<(&'a Source, Result<bool>)>,
     files_done: usize,
     files_total: usize,
     report: Option<crate::report::Builder>,
 }
 
-pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
+/// Classifies the inputs of `opts` with the model `load_model` gives.
+pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -> Result<()> {
     let show_progress = !opts.quiet && std::io::stderr().is_terminal();
     if opts.inputs.is_empty() && std::io::stdin().is_terminal() {
         bail!("no input: give files or folders to classify, or pipe text in (`paratopic classify --help`)");
@@ -225,6 +228,24 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
     if opts.format == Format::Parquet && opts.output.is_none() && std::io::stdout().is_terminal() {
         bail!("Parquet is binary: give `-o FILE`, or redirect the standard output");
     }
+    // Before a large text file can be streamed, it is read once to check that it is UTF-8
+    // throughout, and the model is loaded: tens of milliseconds each, with nothing else to do.
+    // The first such file is checked while the model loads.
+    let (model, prechecked) = std::thread::scope(|scope| {
+        let check = sources
+            .iter()
+            .find(|s| opts.input_format == InputFormat::Text && s.size() > WHOLE_FILE_BYTES as u64)
+            .and_then(|source| match source {
+                Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text) => {
+                    Some(scope.spawn(move || (source, utf8_throughout(source))))
+                }
+                _ => None,
+            });
+        let model = load_model();
+        let prechecked = check.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (model, prechecked)
+    });
+    let model = &model?;
     let encoder = Encoder::new(opts.format, model.labels(), opts.explain > 0)?;
     let (sink, file): (Box<dyn Write + Send>, Option<Destination>) = match &opts.output {
         Some(path) => {
@@ -262,6 +283,7 @@ pub fn run(model: &Model, opts: &ClassifyOptions) -> Result<()> {
         skipped,
         skipped_lines: 0,
         header: None,
+        prechecked,
         files_done: 0,
         files_total: sources.len(),
         report: opts.report.as_ref().map(|_| crate::report::Builder::new(model.labels(), crate::report::Strips::Draw)),
@@ -470,9 +492,7 @@ impl Job<'_> {
         let name = source.path_or_dash();
         let (reader, head): (Box<dyn Read + Send>, Vec<u8>) = match source {
             Source::File { path, .. } => {
-                let whole = !jsonl
-                    && (format_of(path)? != DocFormat::Text
-                        || !stream::is_utf8(source.open()?).with_context(|| source.name())?);
+                let whole = !jsonl && (format_of(path)? != DocFormat::Text || !self.utf8_throughout(source)?);
                 if whole {
                     return self.whole_files(vec![(source, None)]);
                 }
@@ -513,6 +533,18 @@ impl Job<'_> {
             pieces = pieces.count_lines();
         }
         self.pieces(source, pieces)
+    }
+
+    /// Whether the file `source` is UTF-8 throughout (checked while the model loaded, for the
+    /// first large file).
+    fn utf8_throughout(&mut self, source: &Source) -> Result<bool> {
+        match self.prechecked.take() {
+            Some((checked, verdict)) if std::ptr::eq(checked, source) => verdict,
+            other => {
+                self.prechecked = other;
+                utf8_throughout(source)
+            }
+        }
     }
 
     fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
@@ -670,6 +702,11 @@ impl Ctx<'_> {
             },
         })
     }
+}
+
+/// Whether the file `source` is UTF-8 throughout (read once, in blocks).
+fn utf8_throughout(source: &Source) -> Result<bool> {
+    stream::is_utf8(source.open()?).with_context(|| source.name())
 }
 
 /// The format of a file, from its name or else its first bytes.

@@ -495,10 +495,9 @@ fn run(cli: Cli) -> Result<()> {
             // Ctrl-C stops the job cleanly: no partial output file, the previous one untouched.
             ctrlc::set_handler(|| classify::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed))
                 .context("cannot install the Ctrl-C handler")?;
-            let model = load_model(args.model.as_ref())?;
             pool.install(|| {
                 classify::run(
-                    &model,
+                    || load_model(args.model.as_ref()),
                     &classify::ClassifyOptions {
                         inputs: args.inputs,
                         format: args.format,

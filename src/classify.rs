@@ -31,10 +31,9 @@ const WHOLE_FILE_BYTES: usize = 4 << 20;
 /// Small files are batched until a batch holds this many bytes or [`BATCH_FILES`] files.
 const BATCH_BYTES: u64 = 8 << 20;
 const BATCH_FILES: usize = 64;
-/// A large file is scored in rounds of this many pieces per worker. Each round ends when its
-/// slowest piece is done, so larger rounds leave a core idle less often; four rather than two
-/// took the 200 MB bench file from 1.63 to 1.70 CPUs used on two threads (see
-/// docs/performance.md), while more cost peak memory (67 MB with eight).
+/// At most this many pieces per worker are in flight in the pipeline of a large file (see
+/// `Job::pieces`): enough that a worker finds the next piece ready when it finishes one,
+/// few enough that memory stays small.
 const PIECES_PER_WORKER: usize = 4;
 
 pub struct ClassifyOptions {
@@ -140,8 +139,9 @@ struct Ctx<'a> {
 }
 
 /// Serialized records on their way to the writer thread, in output order. The queue is
-/// bounded, so a slow output holds the workers back instead of filling memory; it holds a
-/// round, so that handing a round's records over does not wait for the writer.
+/// bounded, so a slow output holds the workers back instead of filling memory; it holds as
+/// many chunks as a large file has pieces in flight, so that the main thread, which hands them
+/// over, rarely waits for the writer.
 struct Writer {
     queue: Option<std::sync::mpsc::SyncSender<Chunk>>,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
@@ -547,68 +547,82 @@ impl Job<'_> {
         }
     }
 
+    /// Scores the pieces of a large file or a stream as a pipeline on the workers: each piece
+    /// is parsed as soon as it is read, fixed in order as soon as it and those before it are
+    /// parsed, scored as soon as it is fixed, and written in order. This thread reads, fixes and
+    /// writes, and helps with the work while it waits; at most [`PIECES_PER_WORKER`] pieces per
+    /// worker are in flight, which bounds memory.
     fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
+        let window = PIECES_PER_WORKER * rayon::current_num_threads();
         let mut carry = Carry::default();
-        let per_round = PIECES_PER_WORKER * rayon::current_num_threads();
         let mut summary = vec![0; self.ctx.model.labels().len() + 2];
         let mut unread = Unread::new();
         if self.ctx.opts.verbose && self.ctx.opts.input_format == InputFormat::Text {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
         }
+        let ctx = self.ctx;
         let name = source.path_or_dash();
-        loop {
-            check_interrupt()?;
-            let mut round = Vec::with_capacity(per_round);
-            while round.len() < per_round {
-                match pieces.next_piece().with_context(|| source.name())? {
-                    Some(piece) => round.push(piece),
-                    None => break,
+        let (finished, done) = std::sync::mpsc::channel::<Done>();
+        rayon::in_place_scope_fifo(|scope| -> Result<()> {
+            // Pieces are numbered in stream order: `read` of them were read, the first `fixed`
+            // fixed and the first `written` written; `lines` has the first line and the length
+            // of each piece from `written` on.
+            let (mut read, mut fixed, mut written) = (0, 0, 0);
+            let mut lines = std::collections::VecDeque::new();
+            let mut parsed = std::collections::BTreeMap::new();
+            let mut scored = std::collections::BTreeMap::new();
+            let mut at_end = false;
+            loop {
+                check_interrupt()?;
+                while !at_end && read - written < window {
+                    let Some(piece) = pieces.next_piece().with_context(|| source.name())? else {
+                        at_end = true;
+                        break;
+                    };
+                    let layout = pieces.layout().unwrap_or(Layout::LinePerParagraph);
+                    lines.push_back((piece.first_line, piece.bytes.len()));
+                    let (finished, name, n) = (finished.clone(), &name, read);
+                    scope.spawn_fifo(move |_| {
+                        let result = guarded(|| ctx.parse_piece(source, name, piece, layout));
+                        // The receiver outlives the scope.
+                        let _ = finished.send(Done::Parsed(n, result));
+                    });
+                    read += 1;
+                }
+                if written == read {
+                    return Ok(());
+                }
+                match wait_helping(&done) {
+                    Done::Parsed(n, result) => {
+                        parsed.insert(n, result);
+                    }
+                    Done::Scored(n, result) => {
+                        scored.insert(n, result);
+                    }
+                }
+                while let Some(result) = parsed.remove(&fixed) {
+                    carry.jsonl_lines = lines[fixed - written].0 - 1;
+                    let items = self.fix(source, result?, &mut carry)?;
+                    let (finished, n) = (finished.clone(), fixed);
+                    scope.spawn_fifo(move |_| {
+                        let result = guarded(|| ctx.score(source.id(), &items));
+                        let _ = finished.send(Done::Scored(n, result));
+                    });
+                    fixed += 1;
+                }
+                while let Some(result) = scored.remove(&written) {
+                    let result = result?;
+                    self.emit(result.chunk, result.rows)?;
+                    summary.iter_mut().zip(&result.counts).for_each(|(a, b)| *a += b);
+                    for (code, n) in result.unread {
+                        *unread.entry(code).or_default() += n;
+                    }
+                    let (_, len) = lines.pop_front().expect("a line entry per piece in flight");
+                    self.progress.inc(len as u64);
+                    written += 1;
                 }
             }
-            if round.is_empty() {
-                break;
-            }
-            let layout = pieces.layout().unwrap_or(Layout::LinePerParagraph);
-            let ctx = self.ctx;
-            let lens: Vec<(usize, usize)> = round.iter().map(|p| (p.first_line, p.bytes.len())).collect();
-            let parsed: Vec<Result<Parsed>> = round
-                .into_par_iter()
-                .map(|piece| -> Result<Parsed> {
-                    if ctx.opts.input_format == InputFormat::Text {
-                        let paragraphs = stream::segment_piece(source.id(), &name, piece, layout)?;
-                        return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
-                    }
-                    let offset = piece.offset;
-                    let text = decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
-                        path: name.clone(),
-                        offset: offset + e.utf8_error().valid_up_to(),
-                    })?;
-                    let mut lines = parse_jsonl(&text, piece.first_line);
-                    for r in lines.iter_mut().flatten() {
-                        r.start += offset;
-                        r.end += offset;
-                    }
-                    Ok(Parsed::Jsonl(lines))
-                })
-                .collect();
-            let mut units = Vec::with_capacity(parsed.len());
-            for ((first_line, len), parsed) in lens.into_iter().zip(parsed) {
-                carry.jsonl_lines = first_line - 1;
-                let items = self.fix(source, parsed?, &mut carry)?;
-                units.push((items, len));
-            }
-            let scored: Vec<Result<Scored>> =
-                units.par_iter().map(|(items, _)| ctx.score(source.id(), items)).collect();
-            for ((_, len), scored) in units.iter().zip(scored) {
-                let scored = scored?;
-                self.emit(scored.chunk, scored.rows)?;
-                summary.iter_mut().zip(&scored.counts).for_each(|(a, b)| *a += b);
-                for (code, n) in scored.unread {
-                    *unread.entry(code).or_default() += n;
-                }
-                self.progress.inc(*len as u64);
-            }
-        }
+        })?;
         self.warn_unread(source.id(), &unread);
         self.summary.push((source.id().to_owned(), summary));
         self.files_done += 1;
@@ -617,7 +631,59 @@ impl Job<'_> {
     }
 }
 
+/// What a worker hands back for the piece numbered `.0`.
+enum Done {
+    Parsed(usize, Result<Parsed>),
+    Scored(usize, Result<Scored>),
+}
+
+/// The next piece of work done, helping with the work in the meantime. Only called while a
+/// piece is in flight, so that one is sure to come.
+fn wait_helping(done: &std::sync::mpsc::Receiver<Done>) -> Done {
+    loop {
+        if let Ok(next) = done.try_recv() {
+            return next;
+        }
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            // Nothing left to help with: what is in flight runs on other workers.
+            return done.recv().expect("the sender lives as long as the job");
+        }
+    }
+}
+
+/// `work`, with a panic turned into an error, so that the piece it was for is still reported
+/// and the job ends instead of waiting for it.
+fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: a worker panicked (please report it)")))
+}
+
 impl Ctx<'_> {
+    /// Parses one piece of a large file or a stream: its paragraphs, or its JSONL lines.
+    fn parse_piece(
+        &self,
+        source: &Source,
+        name: &std::path::Path,
+        piece: stream::Piece,
+        layout: Layout,
+    ) -> Result<Parsed> {
+        if self.opts.input_format == InputFormat::Text {
+            let paragraphs = stream::segment_piece(source.id(), name, piece, layout)?;
+            return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
+        }
+        let offset = piece.offset;
+        let text = decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
+            path: name.to_path_buf(),
+            offset: offset + e.utf8_error().valid_up_to(),
+        })?;
+        let mut lines = parse_jsonl(&text, piece.first_line);
+        for r in lines.iter_mut().flatten() {
+            r.start += offset;
+            r.end += offset;
+        }
+        Ok(Parsed::Jsonl(lines))
+    }
+
     /// Parses a whole source: its `bytes` when already read, else read from the file.
     fn parse_whole(&self, source: &Source, bytes: Option<Vec<u8>>) -> Result<Parsed> {
         let bytes = match bytes.map_or_else(|| source.read_bytes(), Ok) {

@@ -58,9 +58,22 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
 }
 
 /// How many bytes at the start of `bytes` no rule of [`clean_marked`] touches: [`LOOK`] has
-/// every byte that starts a space, a control, `*`, `[`, a superscript or U+FEFF.
+/// every byte that starts a space, a control, `*`, `[`, a superscript or U+FEFF. A single
+/// space between two untouched bytes is untouched too (cleaning would put back the one space
+/// it collapses), so a run goes on over the spaces between words; a run never starts with a
+/// space, which may be leading or follow a removed mark.
 fn untouched_run(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| LOOK[b as usize]).unwrap_or(bytes.len())
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !LOOK[b as usize] {
+            i += 1;
+        } else if b == b' ' && i > 0 && bytes.get(i + 1).is_some_and(|&next| !LOOK[next as usize]) {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    i
 }
 
 /// [`clean_text`] of text that needs cleaning. The bytes `run` says no rule touches are copied

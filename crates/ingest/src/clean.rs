@@ -145,21 +145,83 @@ const LOOK: [bool; 256] = {
 /// True when cleaning would only trim spaces: no markup, marks, controls or unusual spaces,
 /// no double spaces, and NFC. One byte scan, so that the common case costs little: the
 /// characters from U+0300 on are checked for NFC as they are met (see [`plain_nfc`]).
+///
+/// Blocks of 16 bytes in which no byte needs a closer look (most of them: prose has single
+/// spaces, which need none) are passed over at once, see [`block_needs_look`].
 fn is_clean(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut plain = true;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !LOOK[b as usize] {
-            continue;
+    let mut start = 0;
+    while start < bytes.len() {
+        if let Some(block) = bytes.get(start..start + 17) {
+            if !block_needs_look(block.try_into().expect("17 bytes")) {
+                start += 16;
+                continue;
+            }
         }
-        if changes(bytes, i) {
-            return false;
+        let end = bytes.len().min(start + 16);
+        for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+            if !LOOK[b as usize] {
+                continue;
+            }
+            if changes(bytes, i) {
+                return false;
+            }
+            if b >= 0xcc && plain {
+                plain = text[i..].chars().next().is_some_and(plain_nfc);
+            }
         }
-        if b >= 0xcc && plain {
-            plain = text[i..].chars().next().is_some_and(plain_nfc);
-        }
+        start = end;
     }
     plain || is_nfc_fast(text)
+}
+
+/// Whether a byte of `block[..16]` needs the closer look of [`is_clean`]: a [`LOOK`] byte
+/// other than a space, or a space before another (`block[16]` is the byte after the block).
+fn block_needs_look(block: &[u8; 17]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+        unsafe { block_needs_look_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block_needs_look_plain(block)
+    }
+}
+
+/// The plain form of [`block_needs_look`].
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_needs_look_plain(block: &[u8; 17]) -> bool {
+    (0..16).any(|i| LOOK[block[i] as usize] && (block[i] != b' ' || block[i + 1] == b' '))
+}
+
+/// [`block_needs_look`] with SSE2: the 16 bytes compared at once with the bytes of [`LOOK`]
+/// (controls as at most 0x1F, the lead bytes from 0xCC on as at least 0xCC, unsigned).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn block_needs_look_sse2(block: &[u8; 17]) -> bool {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_max_epu8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let bytes = load16(&block[..16]);
+    let next = load16(&block[1..]);
+    let is = |b: u8| _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8));
+    let space = _mm_set1_epi8(b' ' as i8);
+    let double_space = _mm_and_si128(_mm_cmpeq_epi8(bytes, space), _mm_cmpeq_epi8(next, space));
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
+    let high = _mm_cmpeq_epi8(_mm_max_epu8(bytes, _mm_set1_epi8(0xccu8 as i8)), bytes);
+    let marks = _mm_or_si128(_mm_or_si128(is(b'*'), is(b'[')), _mm_or_si128(is(0x7f), is(0xc2)));
+    let any = _mm_or_si128(_mm_or_si128(double_space, control), _mm_or_si128(high, marks));
+    _mm_movemask_epi8(any) != 0
+}
+
+/// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
+    let half = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")) as i64;
+    std::arch::x86_64::_mm_set_epi64x(half(8), half(0))
 }
 
 /// Whether the byte at `i`, one of [`LOOK`], starts something cleaning changes.
@@ -306,6 +368,35 @@ mod tests {
             text in "[a-zäöüß .,*\\[\\]„“–…€ΩΩÅ\u{300}\u{301}\u{308}\u{316}\u{a0}\u{2000}\u{2001}\u{2009}\u{2126}\u{212b}\u{2329}\u{1680}\u{3000}\u{feff}\u{2070}\u{2074}²¹\u{1100}\u{1161}\u{ac00}\u{0f73}\u{0958}\t\n]{0,40}"
         ) {
             proptest::prop_assert_eq!(is_nfc_fast(&text), is_nfc_reference(&text));
+            proptest::prop_assert_eq!(is_clean(&text), is_clean_reference(&text));
+        }
+
+        /// The SIMD test of a block finds what the byte loop finds.
+        #[test]
+        fn block_look_is_the_plain_one(
+            block in proptest::collection::vec(proptest::prop_oneof![
+                6 => proptest::sample::select(&b"aeBZ09 .,\xc3\xa4"[..]),
+                1 => proptest::prelude::any::<u8>(),
+            ], 17)
+        ) {
+            let block: [u8; 17] = block.try_into().unwrap();
+            proptest::prop_assert_eq!(block_needs_look(&block), block_needs_look_plain(&block));
+        }
+
+        /// Long prose with a rare mark (a double space, a control, markup, a character that
+        /// NFC may change) anywhere: the block skipping finds it wherever it falls.
+        #[test]
+        fn clean_check_in_blocks_is_the_plain_one(
+            words in proptest::collection::vec("[a-zäöüß]{1,12}[.,]?", 1..60),
+            mark in proptest::sample::select(vec!["", " ", "\t", "*", "[", "\u{7f}", "\u{a0}", "\u{300}", "\u{2009}", "Ω"]),
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+        ) {
+            let mut text = words.join(" ");
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            text.insert_str(i, mark);
             proptest::prop_assert_eq!(is_clean(&text), is_clean_reference(&text));
         }
 

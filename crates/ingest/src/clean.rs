@@ -201,6 +201,7 @@ fn block_needs_look_plain(block: &[u8; 17]) -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn block_needs_look_sse2(block: &[u8; 17]) -> bool {
+    use crate::scan::load16;
     use std::arch::x86_64::{
         _mm_and_si128, _mm_cmpeq_epi8, _mm_max_epu8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
@@ -214,14 +215,6 @@ fn block_needs_look_sse2(block: &[u8; 17]) -> bool {
     let marks = _mm_or_si128(_mm_or_si128(is(b'*'), is(b'[')), _mm_or_si128(is(0x7f), is(0xc2)));
     let any = _mm_or_si128(_mm_or_si128(double_space, control), _mm_or_si128(high, marks));
     _mm_movemask_epi8(any) != 0
-}
-
-/// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
-    let half = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")) as i64;
-    std::arch::x86_64::_mm_set_epi64x(half(8), half(0))
 }
 
 /// Whether the byte at `i`, one of [`LOOK`], starts something cleaning changes.

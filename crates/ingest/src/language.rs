@@ -138,7 +138,7 @@ fn by_function_words(text: &str) -> Option<&'static str> {
     let (mut i, mut start, mut chars) = (0, 0, 0);
     loop {
         // ASCII letters, most of every word, a run at a time.
-        let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let run = crate::scan::ascii_letters(&bytes[i..]);
         if run > 0 {
             if chars == 0 {
                 start = i;

@@ -26,6 +26,7 @@ mod error;
 mod formats;
 pub mod jsonl;
 mod language;
+mod scan;
 mod segment;
 pub mod stream;
 mod tokenize;

@@ -326,7 +326,7 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
         i += len;
         loop {
             // ASCII letters, most of every word, a byte at a time.
-            let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            let run = crate::scan::ascii_letters(&bytes[i..]);
             if run > 0 {
                 i += run;
                 prev = Class::Letter;

@@ -1,0 +1,90 @@
+//! Byte scans of the hot paths, 16 bytes at a time with SSE2 on x86_64 (the baseline of the
+//! target, so always there), and in plain Rust elsewhere. Each has a plain form that a property
+//! test holds it equal to.
+
+/// How many ASCII letters `bytes` starts with.
+#[inline]
+pub(crate) fn ascii_letters(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(block) = bytes.get(n..n + 16) {
+        let run = leading_letters(block.try_into().expect("16 bytes"));
+        n += run;
+        if run < 16 {
+            return n;
+        }
+    }
+    n + ascii_letters_plain(&bytes[n..])
+}
+
+/// The plain form of [`ascii_letters`].
+fn ascii_letters_plain(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count()
+}
+
+/// How many ASCII letters a block of 16 bytes starts with (16 when all are).
+#[inline]
+fn leading_letters(block: &[u8; 16]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+        unsafe { leading_letters_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        ascii_letters_plain(block)
+    }
+}
+
+/// [`leading_letters`] with SSE2: a byte is a letter when, with the case bit set, it lies in
+/// `a..=z` (unsigned, so that no byte from 0x80 on is one).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn leading_letters_sse2(block: &[u8; 16]) -> usize {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
+    };
+    let bytes = load16(block);
+    let from_a = _mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'a' as i8));
+    let letter = _mm_cmpeq_epi8(_mm_min_epu8(from_a, _mm_set1_epi8(25)), from_a);
+    let letters = _mm_movemask_epi8(letter) as u32;
+    (!letters).trailing_zeros() as usize
+}
+
+/// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+pub(crate) fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
+    let half = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")) as i64;
+    std::arch::x86_64::_mm_set_epi64x(half(8), half(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+
+        /// The block scan counts the letters the byte loop counts, for runs that end inside a
+        /// block, at its end, and beyond it.
+        #[test]
+        fn ascii_letters_are_the_plain_ones(
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                8 => proptest::sample::select(&b"azAZmQ"[..]),
+                1 => proptest::prelude::any::<u8>(),
+            ], 0..70)
+        ) {
+            proptest::prop_assert_eq!(ascii_letters(&bytes), ascii_letters_plain(&bytes));
+        }
+    }
+
+    #[test]
+    fn every_byte_is_told_right() {
+        for b in 0..=255u8 {
+            let mut block = [b'a'; 16];
+            block[5] = b;
+            let want = if b.is_ascii_alphabetic() { 16 } else { 5 };
+            assert_eq!(leading_letters(&block), want, "byte {b:#x}");
+        }
+    }
+}

@@ -58,6 +58,18 @@ pub(crate) fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
     std::arch::x86_64::_mm_set_epi64x(half(8), half(0))
 }
 
+/// Byte strings of a length in `len`, mostly of the `common` bytes and now and then any byte:
+/// the input of the property tests of the block scans.
+#[cfg(test)]
+pub(crate) fn mostly_of(
+    common: &'static [u8],
+    len: std::ops::Range<usize>,
+) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::strategy::Strategy as _;
+    let byte = proptest::prop_oneof![8 => proptest::sample::select(common), 1 => proptest::prelude::any::<u8>()];
+    proptest::collection::vec(byte, len).boxed()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,10 +81,7 @@ mod tests {
         /// block, at its end, and beyond it.
         #[test]
         fn ascii_letters_are_the_plain_ones(
-            bytes in proptest::collection::vec(proptest::prop_oneof![
-                8 => proptest::sample::select(&b"azAZmQ"[..]),
-                1 => proptest::prelude::any::<u8>(),
-            ], 0..70)
+            bytes in mostly_of(b"azAZmQ", 0..70)
         ) {
             proptest::prop_assert_eq!(ascii_letters(&bytes), ascii_letters_plain(&bytes));
         }

@@ -257,7 +257,10 @@ fn csv_header(labels: &[String], explain: bool) -> Result<Vec<u8>> {
 
 /// Room for a record's serialization: its text and the fields around it.
 fn room(records: &[Record<'_>]) -> usize {
-    records.iter().map(|r| r.text.len() + 200).sum()
+    // The text and its names, the other fields (about 160 bytes), and a score per label.
+    let labels = records.iter().find_map(|r| r.scores.as_ref()).map_or(0, |s| s.labels.len());
+    let names = |r: &Record<'_>| r.doc.len() + r.id.map_or(0, str::len) + r.section.map_or(0, str::len);
+    records.iter().map(|r| r.text.len() + r.text.len() / 32 + names(r) + 160 + 28 * labels).sum()
 }
 
 /// Records as CSV rows (without the header).

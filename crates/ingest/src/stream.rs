@@ -65,6 +65,9 @@ impl<R: Read> Pieces<R> {
     /// the last line break, else after the last space (a runaway line), else anywhere on a
     /// character boundary.
     pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
+        // Room for the whole piece at once: read in growing steps, the buffer would be copied
+        // each time it grows.
+        self.pending.reserve(PIECE_BYTES.saturating_sub(self.pending.len()));
         while !self.at_eof && self.pending.len() < PIECE_BYTES {
             let want = (PIECE_BYTES - self.pending.len()) as u64;
             let n = (&mut self.reader).take(want).read_to_end(&mut self.pending)?;

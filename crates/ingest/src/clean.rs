@@ -200,6 +200,7 @@ fn block_needs_look_plain(block: &[u8; 17]) -> bool {
 /// (controls as at most 0x1F, the lead bytes from 0xCC on as at least 0xCC, unsigned).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
+#[inline]
 fn block_needs_look_sse2(block: &[u8; 17]) -> bool {
     use crate::scan::load16;
     use std::arch::x86_64::{

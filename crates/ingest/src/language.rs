@@ -149,7 +149,7 @@ fn by_function_words(text: &str) -> Option<&'static str> {
         let (alphabetic, len) = match bytes.get(i) {
             None => (false, 0),
             Some(&b) if b < 0x80 => (false, 1),
-            Some(_) => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphabetic(), c.len_utf8())),
+            Some(_) => text[i..].chars().next().map_or((false, 1), |c| (is_alphabetic(c), c.len_utf8())),
         };
         if alphabetic {
             if chars == 0 {
@@ -174,6 +174,13 @@ fn by_function_words(text: &str) -> Option<&'static str> {
     let (lead, code, other) = if german >= english { (german, "de", english) } else { (english, "en", german) };
     let clear = lead >= 3 && lead * 100 >= words * 15 && other * 5 <= lead && letters >= MIN_RELIABLE_CHARS;
     clear.then_some(code)
+}
+
+/// [`char::is_alphabetic`], answered at once for the Latin-1 letters (umlauts, `ß`, accents),
+/// which the standard library looks up in its general tables.
+#[inline]
+fn is_alphabetic(c: char) -> bool {
+    matches!(c, 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ÿ') || c.is_alphabetic()
 }
 
 /// A word of at most 8 bytes, ASCII letters lowercased, as an integer: its bytes big-endian,
@@ -443,6 +450,13 @@ mod tests {
         let (lead, code, other) = if german >= english { (german, "de", english) } else { (english, "en", german) };
         let clear = lead >= 3 && lead * 100 >= words * 15 && other * 5 <= lead && letters >= MIN_RELIABLE_CHARS;
         clear.then_some(code)
+    }
+
+    #[test]
+    fn latin_1_letters_are_alphabetic_as_the_standard_library_says() {
+        for c in '\u{80}'..='\u{24f}' {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
     }
 
     proptest::proptest! {

@@ -39,6 +39,7 @@ fn leading_letters(block: &[u8; 16]) -> usize {
 /// `a..=z` (unsigned, so that no byte from 0x80 on is one).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
+#[inline]
 fn leading_letters_sse2(block: &[u8; 16]) -> usize {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
@@ -53,6 +54,7 @@ fn leading_letters_sse2(block: &[u8; 16]) -> usize {
 /// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
+#[inline]
 pub(crate) fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
     let half = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")) as i64;
     std::arch::x86_64::_mm_set_epi64x(half(8), half(0))

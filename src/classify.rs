@@ -191,8 +191,8 @@ struct Job<'a> {
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
     header: Option<Chunk>,
-    /// A large file already checked for UTF-8, and what the check found.
-    prechecked: Option<(&'a Source, Result<bool>)>,
+    /// A large file being checked for UTF-8 (see [`Job::utf8_throughout`]).
+    prechecked: Option<(&'a Source, std::thread::JoinHandle<Result<bool>>)>,
     files_done: usize,
     files_total: usize,
     report: Option<crate::report::Builder>,
@@ -230,21 +230,17 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
     }
     // Before a large text file can be streamed, it is read once to check that it is UTF-8
     // throughout, and the model is loaded: tens of milliseconds each, with nothing else to do.
-    // The first such file is checked while the model loads.
-    let (model, prechecked) = std::thread::scope(|scope| {
-        let check = sources
-            .iter()
-            .find(|s| opts.input_format == InputFormat::Text && s.size() > WHOLE_FILE_BYTES as u64)
-            .and_then(|source| match source {
-                Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text) => {
-                    Some(scope.spawn(move || (source, utf8_throughout(source))))
-                }
-                _ => None,
-            });
-        let model = load_model();
-        let prechecked = check.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        (model, prechecked)
-    });
+    // The first such file is checked on a thread of its own while the model loads; the job
+    // takes the answer when it comes to the file (and leaves it if it stops before).
+    let prechecked = sources
+        .iter()
+        .find(|s| opts.input_format == InputFormat::Text && s.size() > WHOLE_FILE_BYTES as u64)
+        .filter(|s| matches!(s, Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text)))
+        .map(|source| {
+            let owned = source.clone();
+            (source, std::thread::spawn(move || utf8_throughout(&owned)))
+        });
+    let model = load_model();
     let model = &model?;
     let encoder = Encoder::new(opts.format, model.labels(), opts.explain > 0)?;
     let (sink, file): (Box<dyn Write + Send>, Option<Destination>) = match &opts.output {
@@ -535,11 +531,13 @@ impl Job<'_> {
         self.pieces(source, pieces)
     }
 
-    /// Whether the file `source` is UTF-8 throughout (checked while the model loaded, for the
-    /// first large file).
+    /// Whether the file `source` is UTF-8 throughout (for the first large file, the answer of
+    /// the check begun while the model loaded).
     fn utf8_throughout(&mut self, source: &Source) -> Result<bool> {
         match self.prechecked.take() {
-            Some((checked, verdict)) if std::ptr::eq(checked, source) => verdict,
+            Some((checked, check)) if std::ptr::eq(checked, source) => {
+                check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
             other => {
                 self.prechecked = other;
                 utf8_throughout(source)

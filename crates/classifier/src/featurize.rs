@@ -102,26 +102,26 @@ impl Featurizer {
             let WordCache { words, tally, .. } = &mut *cache;
             let compute = |word: &str| self.word_features(vocabulary, word);
             // Nearly all text takes the scanner that hands over each word as it finds it. The
-            // table slot of a short word is asked for when the word is found and read
-            // `LOOKAHEAD` words later, so that the memory access overlaps the scan.
-            let mut queue: [(u128, &str); LOOKAHEAD] = [(EMPTY, ""); LOOKAHEAD];
+            // table slot of a short word is asked for when the word is found (its hash kept)
+            // and read `LOOKAHEAD` words later, so that the memory access overlaps the scan.
+            let mut queue: [Queued; LOOKAHEAD] = [(EMPTY, 0, ""); LOOKAHEAD];
             let mut found = 0usize;
             let latin = self.tokenizer.try_latin_words(text, |word| match pack(word.as_bytes()) {
                 Some(key) if key != EMPTY => {
-                    words.short.prefetch(key);
+                    let hash = words.short.prefetch(key);
                     let slot = &mut queue[found % LOOKAHEAD];
                     if found >= LOOKAHEAD {
-                        let (key, word) = *slot;
-                        add(tally, words.short.get(key, || compute(word)));
+                        let (key, hash, word) = *slot;
+                        words.short.add(tally, key, hash, || compute(word));
                     }
-                    *slot = (key, word);
+                    *slot = (key, hash, word);
                     found += 1;
                 }
                 _ => add(tally, words.get(word, || compute(word))),
             });
             if latin {
-                for &(key, word) in &queue[..found.min(LOOKAHEAD)] {
-                    add(tally, words.short.get(key, || compute(word)));
+                for &(key, hash, word) in &queue[..found.min(LOOKAHEAD)] {
+                    words.short.add(tally, key, hash, || compute(word));
                 }
             } else {
                 // The rest starts again with the full word breaking.
@@ -163,6 +163,10 @@ const LOOKAHEAD: usize = 16;
 type WordFeatures = [u32; 3];
 const NONE: u32 = u32::MAX;
 
+/// A short word waiting in the lookahead queue: its packed key, its hash ([`hash_of`]) and
+/// the word itself (to compute its features if the table does not have them).
+type Queued<'t> = (u128, usize, &'t str);
+
 /// What one thread keeps between paragraphs, for the featurizer it last served: the
 /// features of every word it has seen, and the tally it counts a paragraph's features in.
 #[derive(Default)]
@@ -196,7 +200,10 @@ impl Words {
     #[inline]
     fn get(&mut self, word: &str, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
         match pack(word.as_bytes()) {
-            Some(key) if key != EMPTY => self.short.get(key, compute),
+            Some(key) if key != EMPTY => {
+                let value = self.short.value(key, hash_of(split(key)), compute);
+                self.short.features(value)
+            }
             _ => {
                 if let Some(&features) = self.long.get(word) {
                     return features;
@@ -213,11 +220,10 @@ impl Words {
 /// packs to it, and the tokenizer has none).
 const EMPTY: u128 = 0;
 
-/// Packed word → features: linear probing in a power-of-two table kept at most three
-/// quarters full. A slot holds the key and the word's one feature id (or a reference to its
-/// compound features) in 24 bytes, so that the table of a thread stays small in the caches
-/// and a hit reads one slot.
-#[derive(Default)]
+/// Packed word → features: linear probing in a power-of-two table (of at least
+/// [`FIRST_SLOTS`] slots) kept at most three quarters full. A slot holds the key and the
+/// word's one feature id (or a reference to its compound features) in 24 bytes, so that the
+/// table of a thread stays small in the caches and a hit reads one slot.
 struct ShortWords {
     slots: Vec<Slot>,
     len: usize,
@@ -237,36 +243,67 @@ struct Slot {
 /// Marks a [`Slot::value`] that refers to several features.
 const SEVERAL: u32 = 1 << 31;
 
+/// The slots of a new table.
+const FIRST_SLOTS: usize = 1024;
+
+impl Default for ShortWords {
+    fn default() -> Self {
+        Self { slots: vec![FREE; FIRST_SLOTS], len: 0, compounds: Vec::new() }
+    }
+}
+
+/// A slot that holds no word.
+const FREE: Slot = Slot { key: [0, 0], value: NONE };
+
 impl ShortWords {
-    /// The features of packed word `key` (not [`EMPTY`]), computed by `compute` the first time.
+    /// The [`Slot::value`] of packed word `key` (not [`EMPTY`]) with hash `hash`
+    /// ([`hash_of`]), computed by `compute` the first time.
     #[inline]
-    fn get(&mut self, key: u128, compute: impl FnOnce() -> WordFeatures) -> WordFeatures {
-        if 4 * (self.len + 1) > 3 * self.slots.len() {
-            self.grow();
-        }
-        let key = [key as u64, (key >> 64) as u64];
+    fn value(&mut self, key: u128, hash: usize, compute: impl FnOnce() -> WordFeatures) -> u32 {
+        let key = split(key);
         let mask = self.slots.len() - 1;
-        let mut i = slot_of(key, mask);
+        let mut i = hash & mask;
         loop {
             let slot = self.slots[i];
             if slot.key == key {
-                return self.features(slot.value);
+                return slot.value;
             }
-            if slot.key == [0, 0] {
-                let features = compute();
-                let value = match features {
-                    [one, NONE, NONE] if one < SEVERAL || one == NONE => one,
-                    _ => {
-                        self.compounds.push(features);
-                        SEVERAL | (self.compounds.len() - 1) as u32
-                    }
-                };
-                self.slots[i] = Slot { key, value };
-                self.len += 1;
-                return features;
+            if slot.key == FREE.key {
+                return self.insert(i, key, compute());
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Counts the features of packed word `key` (with hash `hash`) in `tally`: a word with
+    /// one feature (most) is counted at once, without building its [`WordFeatures`].
+    #[inline]
+    fn add(&mut self, tally: &mut Tally, key: u128, hash: usize, compute: impl FnOnce() -> WordFeatures) {
+        let value = self.value(key, hash, compute);
+        if value < SEVERAL {
+            tally.add(value);
+        } else if value != NONE {
+            add(tally, self.compounds[(value & !SEVERAL) as usize]);
+        }
+    }
+
+    /// Puts a new word into free slot `i` and gives its [`Slot::value`]; the table grows
+    /// when it gets more than three quarters full.
+    #[cold]
+    fn insert(&mut self, i: usize, key: [u64; 2], features: WordFeatures) -> u32 {
+        let value = match features {
+            [one, NONE, NONE] if one < SEVERAL || one == NONE => one,
+            _ => {
+                self.compounds.push(features);
+                SEVERAL | (self.compounds.len() - 1) as u32
+            }
+        };
+        self.slots[i] = Slot { key, value };
+        self.len += 1;
+        if 4 * self.len > 3 * self.slots.len() {
+            self.grow();
+        }
+        value
     }
 
     /// The features a [`Slot::value`] stands for.
@@ -279,23 +316,24 @@ impl ShortWords {
         }
     }
 
-    /// Asks for the home slot of packed word `key` ahead of [`ShortWords::get`].
+    /// Asks for the home slot of packed word `key` ahead of [`ShortWords::value`], and gives
+    /// the word's hash for it.
     #[inline]
-    fn prefetch(&self, key: u128) {
-        if !self.slots.is_empty() {
-            crate::hint::prefetch(&self.slots[slot_of([key as u64, (key >> 64) as u64], self.slots.len() - 1)]);
-        }
+    fn prefetch(&self, key: u128) -> usize {
+        let hash = hash_of(split(key));
+        crate::hint::prefetch(&self.slots[hash & (self.slots.len() - 1)]);
+        hash
     }
 
-    /// Doubles the table (to 1,024 slots at first) and puts every word in its new place.
+    /// Doubles the table and puts every word in its new place.
     #[cold]
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![Slot { key: [0, 0], value: NONE }; size]);
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
         let mask = size - 1;
-        for slot in old.into_iter().filter(|s| s.key != [0, 0]) {
-            let mut i = slot_of(slot.key, mask);
-            while self.slots[i].key != [0, 0] {
+        for slot in old.into_iter().filter(|s| s.key != FREE.key) {
+            let mut i = hash_of(slot.key) & mask;
+            while self.slots[i].key != FREE.key {
                 i = (i + 1) & mask;
             }
             self.slots[i] = slot;
@@ -303,12 +341,18 @@ impl ShortWords {
     }
 }
 
-/// The home slot of a packed word: its two halves folded and multiplied (Fibonacci hashing),
-/// high bits first.
+/// A packed word as the two halves a [`Slot`] keeps.
 #[inline]
-fn slot_of(key: [u64; 2], mask: usize) -> usize {
+fn split(key: u128) -> [u64; 2] {
+    [key as u64, (key >> 64) as u64]
+}
+
+/// The hash of a packed word, whose low bits are its home slot: its two halves folded and
+/// multiplied (Fibonacci hashing), the product's high half.
+#[inline]
+fn hash_of(key: [u64; 2]) -> usize {
     let folded = key[0] ^ key[1].rotate_left(29);
-    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
 }
 
 /// The key of a word of up to 15 bytes: its bytes little-endian in the low 15 bytes of the

@@ -106,7 +106,7 @@ impl Featurizer {
             // and read `LOOKAHEAD` words later, so that the memory access overlaps the scan.
             let mut queue: [Queued; LOOKAHEAD] = [(EMPTY, 0, ""); LOOKAHEAD];
             let mut found = 0usize;
-            let latin = self.tokenizer.try_latin_words(text, |word| match pack(word.as_bytes()) {
+            let latin = self.tokenizer.try_latin_words(text, |word| match pack_in(text, word) {
                 Some(key) if key != EMPTY => {
                     let hash = words.short.prefetch(key);
                     let slot = &mut queue[found % LOOKAHEAD];
@@ -386,6 +386,33 @@ fn pack(b: &[u8]) -> Option<u128> {
     Some(key | len)
 }
 
+/// [`pack`] of `word`, a slice of `text`: one 16-byte load from the word's start, masked to its
+/// length, where the text holds 16 bytes from there (the bytes after the word are read but
+/// masked off); [`pack`] near the end of the text.
+#[inline]
+fn pack_in(text: &str, word: &str) -> Option<u128> {
+    let n = word.len();
+    let at = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match text.as_bytes().get(at..at.wrapping_add(16)) {
+        Some(chunk) if n < 16 => {
+            let bytes = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+            Some(bytes & FIRST_BYTES[n] | (n as u128) << 120)
+        }
+        _ => pack(word.as_bytes()),
+    }
+}
+
+/// `FIRST_BYTES[n]` keeps the first `n` bytes (the low ones) of a little-endian `u128`.
+const FIRST_BYTES: [u128; 16] = {
+    let mut masks = [0u128; 16];
+    let mut n = 1;
+    while n < 16 {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
 /// The plain form of [`pack`]: the bytes copied into a zeroed array, the length after them.
 #[cfg(test)]
 fn pack_reference(b: &[u8]) -> Option<u128> {
@@ -407,7 +434,7 @@ const WORD_CACHE_LIMIT: usize = 1 << 18;
 
 #[cfg(test)]
 mod pack_tests {
-    use super::{pack, pack_reference, Words, NONE};
+    use super::{pack, pack_in, pack_reference, Words, NONE};
 
     #[test]
     fn word_table_remembers_every_word_across_growth() {
@@ -439,6 +466,16 @@ mod pack_tests {
         #[test]
         fn word_key_is_the_plain_one(word in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..20)) {
             proptest::prop_assert_eq!(pack(&word), pack_reference(&word));
+        }
+
+        /// The key of a word read in one load from its text is the copied one, wherever the
+        /// word lies (near the end of the text too) and whatever follows it.
+        #[test]
+        fn key_read_from_the_text_is_the_plain_one(text in "[a-zäß .]{0,40}", from in 0usize..40, len in 0usize..20) {
+            let from = (0..=from.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let end = (from..=(from + len).min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(from);
+            let word = &text[from..end];
+            proptest::prop_assert_eq!(pack_in(&text, word), pack_reference(word.as_bytes()));
         }
     }
 }

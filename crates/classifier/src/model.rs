@@ -61,7 +61,8 @@ impl Prediction {
 #[derive(Debug)]
 pub struct Model {
     data: ModelData,
-    /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c.
+    /// Feature-major weights: `weights[f * labels + c]` = weight of term f for label c, then
+    /// [`ROW_PAD`] zeros.
     weights: Vec<f64>,
     /// Text to feature counts, as at training.
     featurizer: Featurizer,
@@ -126,6 +127,9 @@ fn is_identity_map(map: &(f64, f64)) -> bool {
 /// How many entries ahead [`Model::score`] asks for a weight row.
 const PREFETCH_AHEAD: usize = 8;
 
+/// The widest row [`Model::score`] adds at a fixed width, and the zeros after the last row.
+const ROW_PAD: usize = 16;
+
 impl Model {
     /// Checks model data (dimensions, finite weights) and builds the scorer.
     pub(crate) fn from_data(data: ModelData) -> Result<Self, ModelFormatError> {
@@ -141,7 +145,7 @@ impl Model {
         if data.training.per_label.len() != n_labels {
             return Err(invalid("label count does not match the training summary".into()));
         }
-        let mut weights = vec![0.0; n_labels * n_features];
+        let mut weights = vec![0.0; n_labels * n_features + ROW_PAD];
         if data.config.weighting.idf != data.idf.is_some()
             || data.idf.as_ref().is_some_and(|idf| idf.len() != n_features)
         {
@@ -274,15 +278,21 @@ impl Model {
         let n = self.data.labels.len();
         let mut jll = self.data.class_bias.clone();
         let entries = vector.entries();
-        for (i, &(f, x)) in entries.iter().enumerate() {
-            // Rows are met far apart: ask for a row a few entries ahead, first and last value.
-            if let Some(&(ahead, _)) = entries.get(i + PREFETCH_AHEAD) {
-                crate::hint::prefetch(&self.weights[ahead as usize * n]);
-                crate::hint::prefetch(&self.weights[ahead as usize * n + n - 1]);
-            }
-            let row = &self.weights[f as usize * n..(f as usize + 1) * n];
-            for (acc, w) in jll.iter_mut().zip(row) {
-                *acc += x * w;
+        // A row of a few labels is added as a whole row of fixed width (the values past the
+        // labels are thrown away), which the compiler unrolls and does two at a time; each
+        // label's sum takes the same terms in the same order either way.
+        match n {
+            ..=4 => self.accumulate::<4>(&mut jll, entries),
+            5..=8 => self.accumulate::<8>(&mut jll, entries),
+            9..=ROW_PAD => self.accumulate::<ROW_PAD>(&mut jll, entries),
+            _ => {
+                for (i, &(f, x)) in entries.iter().enumerate() {
+                    self.prefetch_row(entries, i);
+                    let row = &self.weights[f as usize * n..(f as usize + 1) * n];
+                    for (acc, w) in jll.iter_mut().zip(row) {
+                        *acc += x * w;
+                    }
+                }
             }
         }
         let mut label = 0;
@@ -296,6 +306,36 @@ impl Model {
         let mut probabilities = crate::calibration::softmax(&jll, t);
         crate::calibration::rescale_top(&mut probabilities, label, self.data.confidence_map);
         Prediction { label, probabilities, log_likelihood: jll, evidence }
+    }
+
+    /// Adds `x` times the weight row of every entry `(f, x)` to `jll`, with accumulators of a
+    /// fixed width `W` of at least the label count: the row of `W` values from the start of
+    /// row `f` (the padding after the last row keeps it inside the weights).
+    #[inline]
+    fn accumulate<const W: usize>(&self, jll: &mut [f64], entries: &[(u32, f64)]) {
+        let n = jll.len();
+        let mut acc = [0.0; W];
+        acc[..n].copy_from_slice(jll);
+        for (i, &(f, x)) in entries.iter().enumerate() {
+            self.prefetch_row(entries, i);
+            let start = f as usize * n;
+            let row: &[f64; W] = self.weights[start..start + W].try_into().expect("W weights");
+            for c in 0..W {
+                acc[c] += x * row[c];
+            }
+        }
+        jll.copy_from_slice(&acc[..n]);
+    }
+
+    /// Rows are met far apart: asks for the row of the entry a few entries after entry `i`
+    /// (its first and last value).
+    #[inline]
+    fn prefetch_row(&self, entries: &[(u32, f64)], i: usize) {
+        if let Some(&(ahead, _)) = entries.get(i + PREFETCH_AHEAD) {
+            let n = self.data.labels.len();
+            crate::hint::prefetch(&self.weights[ahead as usize * n]);
+            crate::hint::prefetch(&self.weights[ahead as usize * n + n - 1]);
+        }
     }
 
     /// How much term `feature` favours `label` over its strongest rival:
@@ -382,5 +422,38 @@ impl Model {
         let staged = StagedFile::create(path).map_err(io)?;
         staged.file().write_all(&self.to_bytes()).map_err(io)?;
         staged.commit().map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod score_tests {
+    use crate::{train, Example, TrainConfig};
+
+    /// The fixed-width row sums of `score` are the plain sums, to the bit, for label counts on
+    /// both sides of every width (and past the widest), on the paragraphs of a seed document.
+    #[test]
+    fn fixed_width_rows_give_the_plain_sums() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../corpus/documents/ig-report-2025-q4-de.txt");
+        let text = std::fs::read_to_string(path).unwrap();
+        let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|p| p.len() > 80).collect();
+        assert!(paragraphs.len() >= 60, "{} paragraphs", paragraphs.len());
+        let config = TrainConfig { calibrate: false, ..TrainConfig::default() };
+        for k in [2, 3, 4, 5, 8, 9, 16, 17, 20] {
+            let labels: Vec<String> = (0..k).map(|c| format!("l{c:02}")).collect();
+            let examples: Vec<Example> =
+                paragraphs.iter().enumerate().map(|(i, p)| Example::new(*p, labels[i % k].clone())).collect();
+            let model = train(&examples, &labels, &config).unwrap();
+            for p in &paragraphs {
+                let v = model.vectorize(p, None);
+                assert!(v.nnz() > 5);
+                let mut plain = model.data.class_bias.clone();
+                for &(f, x) in v.entries() {
+                    for (acc, w) in plain.iter_mut().zip(model.term_weights(f)) {
+                        *acc += x * w;
+                    }
+                }
+                assert_eq!(model.score(&v).log_likelihood, plain, "{k} labels");
+            }
+        }
     }
 }

@@ -325,28 +325,15 @@ fn jsonl_record(out: &mut Vec<u8>, r: &Record<'_>) -> Result<()> {
 
 /// `s` as a JSON string, as serde_json writes it (`\"`, `\\`, the short escapes of
 /// backspace, tab, newline, form feed and carriage return, `\u00xx` for the other control
-/// characters, everything else as it is), skipping 8 bytes at a time where none needs
-/// escaping and copying the clean runs whole.
+/// characters, everything else as it is), finding the next byte to escape 16 bytes at a time
+/// ([`paratopic_ingest::json_plain`]) and copying the clean runs whole.
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    /// Whether any of the 8 bytes of `x` is below 0x20, a `"` or a `\`; may say yes for a
-    /// byte after one that is (a borrow), never no wrongly: the byte loop then decides.
-    fn may_need_escape(x: u64) -> bool {
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGHS;
-        (below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)) != 0
-    }
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
-        while let Some(chunk) = b.get(i..i + 8) {
-            if may_need_escape(u64::from_ne_bytes(chunk.try_into().unwrap())) {
-                break;
-            }
-            i += 8;
-        }
+        i += paratopic_ingest::json_plain(&b[i..]);
         let Some(&c) = b.get(i) else { break };
         let short = match c {
             b'"' => b'"',
@@ -357,6 +344,7 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
             0x0c => b'f',
             b'\r' => b'r',
             0..=0x1f => 0,
+            // Not reached: the run stops only at a byte to escape.
             _ => {
                 i += 1;
                 continue;

@@ -51,6 +51,55 @@ fn leading_letters_sse2(block: &[u8; 16]) -> usize {
     (!letters).trailing_zeros() as usize
 }
 
+/// How many bytes `bytes` starts with that a JSON string holds as they are: none below 0x20,
+/// no `"` and no `\`.
+#[inline]
+pub fn json_plain(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(block) = bytes.get(n..n + 16) {
+        let run = leading_json_plain(block.try_into().expect("16 bytes"));
+        n += run;
+        if run < 16 {
+            return n;
+        }
+    }
+    n + json_plain_plain(&bytes[n..])
+}
+
+/// The plain form of [`json_plain`].
+fn json_plain_plain(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|&&b| b >= 0x20 && b != b'"' && b != b'\\').count()
+}
+
+/// How many bytes of a block of 16 a JSON string holds as they are (16 when all).
+#[inline]
+fn leading_json_plain(block: &[u8; 16]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+        unsafe { leading_json_plain_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        json_plain_plain(block)
+    }
+}
+
+/// [`leading_json_plain`] with SSE2: a byte below 0x20 is one whose unsigned minimum with 0x1f
+/// is itself.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn leading_json_plain_sse2(block: &[u8; 16]) -> usize {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let bytes = load16(block);
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
+    let quote = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
+    let backslash = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
+    let escaped = _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32;
+    (escaped | 1 << 16).trailing_zeros() as usize
+}
+
 /// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
@@ -86,6 +135,26 @@ mod tests {
             bytes in mostly_of(b"azAZmQ", 0..70)
         ) {
             proptest::prop_assert_eq!(ascii_letters(&bytes), ascii_letters_plain(&bytes));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
+
+        /// The block scan finds the first byte a JSON string escapes where the byte loop does.
+        #[test]
+        fn json_plain_is_the_plain_one(bytes in mostly_of(b"a \xc3\xa4Z.\"\\\n", 0..70)) {
+            proptest::prop_assert_eq!(json_plain(&bytes), json_plain_plain(&bytes));
+        }
+    }
+
+    #[test]
+    fn every_byte_is_told_right_for_json() {
+        for b in 0..=255u8 {
+            let mut block = [b'a'; 16];
+            block[5] = b;
+            let want = if b >= 0x20 && b != b'"' && b != b'\\' { 16 } else { 5 };
+            assert_eq!(leading_json_plain(&block), want, "byte {b:#x}");
         }
     }
 

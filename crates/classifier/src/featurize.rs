@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use paratopic_features::{add_bigrams, add_char_ngrams, SparseVector, Tally, Vocabulary};
-use paratopic_ingest::Tokenizer;
+use paratopic_ingest::{load_le, Tokenizer};
 use rustc_hash::FxHashMap;
 
 use crate::compound::Decompounder;
@@ -356,34 +356,23 @@ fn hash_of(key: [u64; 2]) -> usize {
 }
 
 /// The key of a word of up to 15 bytes: its bytes little-endian in the low 15 bytes of the
-/// integer, its length in the top byte (`None` for longer words). Read as at most two
-/// overlapping loads, first and last bytes, instead of a copy of the word's length;
-/// [`pack_reference`] is the plain form.
+/// integer, its length in the top byte (`None` for longer words). Read in a few loads instead
+/// of a copy of the word's length: [`load_le`] up to 8 bytes, two overlapping 8-byte loads
+/// above; [`pack_reference`] is the plain form.
 #[inline]
 fn pack(b: &[u8]) -> Option<u128> {
     let n = b.len();
-    let len = (n as u128) << 120;
     let key = match n {
-        0 => 0,
-        1..=3 => {
-            // The first, middle and last bytes cover all of 1 to 3.
-            u128::from(b[0]) | u128::from(b[n / 2]) << (8 * (n / 2)) | u128::from(b[n - 1]) << (8 * (n - 1))
-        }
-        4..=7 => {
-            let head = u32::from_le_bytes(b[..4].try_into().unwrap());
-            let tail = u32::from_le_bytes(b[n - 4..].try_into().unwrap());
-            // `tail` holds bytes n-4..n; the n-4 beyond the head are its top ones.
-            // (Shifted as a u128: for n = 4 the shift is the width of a u32.)
-            u128::from(head) | (u128::from(tail) >> (8 * (8 - n))) << 32
-        }
-        8..=15 => {
-            let head = u64::from_le_bytes(b[..8].try_into().unwrap());
-            let tail = u64::from_le_bytes(b[n - 8..].try_into().unwrap());
+        0..=8 => u128::from(load_le(b)?),
+        9..=15 => {
+            let head = u64::from_le_bytes(b[..8].try_into().expect("8 bytes"));
+            let tail = u64::from_le_bytes(b[n - 8..].try_into().expect("8 bytes"));
+            // `tail` holds bytes n-8..n; the n-8 beyond the head are its top ones.
             u128::from(head) | (u128::from(tail) >> (8 * (16 - n))) << 64
         }
         _ => return None,
     };
-    Some(key | len)
+    Some(key | (n as u128) << 120)
 }
 
 /// [`pack`] of `word`, a slice of `text`: one 16-byte load from the word's start, masked to its

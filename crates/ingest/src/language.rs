@@ -199,26 +199,16 @@ const fn word_key(word: &[u8]) -> Option<u64> {
     Some(key)
 }
 
-/// [`word_key`] of a word as it is read from a text: at most two loads of its bytes (first and
-/// last four) and the ASCII capitals lowered all at once, instead of a loop over eight bytes.
+/// [`word_key`] of a word as it is read from a text: its bytes in at most three loads
+/// ([`crate::scan::load_le`]) and the ASCII capitals lowered all at once, instead of a loop over
+/// eight bytes.
 #[inline]
 fn word_key_fast(word: &[u8]) -> Option<u64> {
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let n = word.len();
     // The bytes little-endian, the first in the lowest byte, zeros after the last.
-    let bytes = match n {
-        0 => 0,
-        1..=3 => u64::from(word[0]) | u64::from(word[n / 2]) << (8 * (n / 2)) | u64::from(word[n - 1]) << (8 * (n - 1)),
-        4..=8 => {
-            let head = u32::from_le_bytes(word[..4].try_into().expect("4 bytes"));
-            let tail = u32::from_le_bytes(word[n - 4..].try_into().expect("4 bytes"));
-            // `tail` holds bytes n-4..n; the n-4 beyond the head are its top ones.
-            u64::from(head) | (u64::from(tail) >> (8 * (8 - n))) << 32
-        }
-        _ => return None,
-    };
+    let bytes = crate::scan::load_le(word)?;
     // A byte below 0x80 is a capital when it is at least `A` and below `[`: set its 0x20 bit.
     let low = bytes & LOW;
     let capitals = (low + ONES * (0x80 - b'A' as u64)) & !(low + ONES * (0x80 - b'[' as u64)) & !bytes & HIGH;

@@ -37,6 +37,6 @@ pub use document::Document;
 pub use error::IngestError;
 pub use formats::{read_as, read_document, Extracted, Format};
 pub use language::{identify as identify_language, identify_in_context, InContext, Language};
-pub use scan::json_plain;
+pub use scan::{json_plain, load_le};
 pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
 pub use tokenize::{NumberPolicy, StemLanguage, Tokenizer, TokenizerConfig};

@@ -79,6 +79,35 @@ fn leading_json_plain_sse2(block: &[u8; 16]) -> usize {
     (escaped | 1 << 16).trailing_zeros() as usize
 }
 
+/// The bytes of a word of at most 8 bytes as a little-endian integer, zero above the last
+/// (`None` for a longer one), read in at most three loads whatever the length: the first,
+/// middle and last byte of 1 to 3, the first and last four of 4 to 8.
+#[inline]
+pub fn load_le(bytes: &[u8]) -> Option<u64> {
+    let n = bytes.len();
+    Some(match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(bytes[0]) | u64::from(bytes[n / 2]) << (8 * (n / 2)) | u64::from(bytes[n - 1]) << (8 * (n - 1))
+        }
+        4..=8 => {
+            let head = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
+            let tail = u32::from_le_bytes(bytes[n - 4..].try_into().expect("4 bytes"));
+            // `tail` holds bytes n-4..n; the n-4 beyond the head are its top ones.
+            u64::from(head) | (u64::from(tail) >> (8 * (8 - n))) << 32
+        }
+        _ => return None,
+    })
+}
+
+/// The plain form of [`load_le`]: the bytes copied into a zeroed array.
+#[cfg(test)]
+fn load_le_plain(bytes: &[u8]) -> Option<u64> {
+    let mut copy = [0u8; 8];
+    copy.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u64::from_le_bytes(copy))
+}
+
 /// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
@@ -118,6 +147,12 @@ mod tests {
         #[test]
         fn json_plain_is_the_plain_one(bytes in mostly_of(b"a \xc3\xa4Z.\"\\\n", 0..70)) {
             proptest::prop_assert_eq!(json_plain(&bytes), json_plain_plain(&bytes));
+        }
+
+        /// The loads of a short word give the copied bytes, for every length.
+        #[test]
+        fn load_le_is_the_plain_one(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..11)) {
+            proptest::prop_assert_eq!(load_le(&bytes), load_le_plain(&bytes));
         }
     }
 

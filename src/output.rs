@@ -343,12 +343,8 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
             b'\n' => b'n',
             0x0c => b'f',
             b'\r' => b'r',
-            0..=0x1f => 0,
-            // Not reached: the run stops only at a byte to escape.
-            _ => {
-                i += 1;
-                continue;
-            }
+            // The other control characters: the run stops only at a byte to escape.
+            _ => 0,
         };
         out.extend_from_slice(&b[start..i]);
         if short == 0 {

@@ -234,8 +234,11 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
     // takes the answer when it comes to the file (and leaves it if it stops before).
     let prechecked = sources
         .iter()
-        .find(|s| opts.input_format == InputFormat::Text && s.size() > WHOLE_FILE_BYTES as u64)
-        .filter(|s| matches!(s, Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text)))
+        .filter(|_| opts.input_format == InputFormat::Text)
+        .find(|s| {
+            s.size() > WHOLE_FILE_BYTES as u64
+                && matches!(s, Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text))
+        })
         .map(|source| {
             let owned = source.clone();
             (source, std::thread::spawn(move || utf8_throughout(&owned)))

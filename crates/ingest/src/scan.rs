@@ -49,18 +49,25 @@ fn leading_run(bytes: &[u8], block: impl Fn(&[u8; 16]) -> usize, plain: impl Fn(
     n + plain(&bytes[n..])
 }
 
-/// The run of [`ascii_letters`] in a block, with SSE2: a byte is a letter when, with the case
-/// bit set, it lies in `a..=z` (unsigned, so that no byte from 0x80 on is one).
+/// The ASCII letters of 16 bytes as 0xFF, the other bytes as 0: a byte is a letter when, with
+/// the case bit set, it lies in `a..=z` (unsigned, so that no byte from 0x80 on is one).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn letters_sse2(bytes: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8};
+    let from_a = _mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'a' as i8));
+    _mm_cmpeq_epi8(_mm_min_epu8(from_a, _mm_set1_epi8(25)), from_a)
+}
+
+/// The run of [`ascii_letters`] in a block, with SSE2 ([`letters_sse2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 #[inline]
 fn leading_letters_sse2(block: &[u8; 16]) -> usize {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-    };
+    use std::arch::x86_64::_mm_movemask_epi8;
     let bytes = load16(block);
-    let from_a = _mm_sub_epi8(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), _mm_set1_epi8(b'a' as i8));
-    let letter = _mm_cmpeq_epi8(_mm_min_epu8(from_a, _mm_set1_epi8(25)), from_a);
+    let letter = letters_sse2(bytes);
     (!(_mm_movemask_epi8(letter) as u32)).trailing_zeros() as usize
 }
 
@@ -77,6 +84,164 @@ fn leading_json_plain_sse2(block: &[u8; 16]) -> usize {
     let backslash = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
     let escaped = _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32;
     (escaped | 1 << 16).trailing_zeros() as usize
+}
+
+/// Two masks of a block, bit `i` for byte `i`: the ASCII letters, and the bytes that start a
+/// character of more than one byte (from 0xC0 on).
+#[inline]
+pub(crate) fn letters_and_leads(block: &[u8; 16]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+    return unsafe { letters_and_leads_sse2(block) };
+    #[cfg(not(target_arch = "x86_64"))]
+    letters_and_leads_plain(block)
+}
+
+/// The plain form of [`letters_and_leads`].
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn letters_and_leads_plain(block: &[u8; 16]) -> (u32, u32) {
+    let mask = |is: fn(u8) -> bool| block.iter().rev().fold(0, |mask, &b| mask << 1 | u32::from(is(b)));
+    (mask(|b| b.is_ascii_alphabetic()), mask(|b| b >= 0xc0))
+}
+
+/// [`letters_and_leads`] with SSE2: the letters by [`letters_sse2`]; a byte starts a
+/// character of several bytes when its unsigned maximum with 0xC0 is itself.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn letters_and_leads_sse2(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_set1_epi8};
+    let bytes = load16(block);
+    let letter = letters_sse2(bytes);
+    let lead = _mm_cmpeq_epi8(_mm_max_epu8(bytes, _mm_set1_epi8(0xc0_u8 as i8)), bytes);
+    (_mm_movemask_epi8(letter) as u32, _mm_movemask_epi8(lead) as u32)
+}
+
+/// What the word scanner needs to know of 64 bytes, bit `i` for byte `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordMasks {
+    /// Bytes a word can start with by itself: ASCII letters and digits, and the first byte of
+    /// the Latin-1 letters (`ä`, `ß`, `é`: `0xC3` and another byte, but `×` and `÷`).
+    pub(crate) alnum: u64,
+    /// Bytes that go on with a word whatever is around them: those of `alnum`, `_`, and the
+    /// second byte of the Latin-1 letters.
+    pub(crate) word: u64,
+    /// Bytes from 0x80 on: parts of characters of several bytes.
+    pub(crate) wide: u64,
+    /// Bytes at which a run of `word` bytes ends its word: an ASCII byte that joins nothing
+    /// (not `word`, not `:` `.` `'` `,` `;`), the first byte of a punctuation character of three
+    /// bytes `0xE2 …` that joins nothing (all but `‘` and `’`), or `:` `.` `'` `,` `;` before one
+    /// of these. Only what the 64 bytes show: the last bytes are told by what they are alone.
+    pub(crate) end: u64,
+}
+
+/// The [`WordMasks`] of a block of 64 bytes: the ASCII bytes told 16 at a time, then each byte
+/// from 0x80 on looked at by itself (few, in Latin-script text).
+#[inline]
+pub(crate) fn word_masks(block: &[u8; 64]) -> WordMasks {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+    let (mut masks, joiner) = unsafe { ascii_word_masks_sse2(block) };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (mut masks, joiner) = ascii_word_masks_plain(block);
+    let mut wide = masks.wide;
+    while wide != 0 {
+        let i = wide.trailing_zeros() as usize;
+        wide &= wide - 1;
+        match block[i] {
+            0xc3 if i < 63 && !matches!(block[i + 1], 0x97 | 0xb7) => {
+                masks.alnum |= 1 << i;
+                masks.word |= 3 << i;
+                wide &= !(1 << (i + 1));
+            }
+            0xe2 if i < 62 && !(block[i + 1] == 0x80 && matches!(block[i + 2], 0x98 | 0x99)) => masks.end |= 1 << i,
+            _ => {}
+        }
+    }
+    // A joiner before a byte that ends a word ends it too.
+    masks.end |= joiner & masks.end >> 1;
+    masks
+}
+
+/// The ASCII part of [`word_masks`] (`end` without its joiners, and the joiners apart),
+/// byte by byte.
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_word_masks_plain(block: &[u8; 64]) -> (WordMasks, u64) {
+    let mask = |is: &dyn Fn(u8) -> bool| block.iter().rev().fold(0, |mask, &b| mask << 1 | u64::from(is(b)));
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let joiner = |b: u8| b":.',;".contains(&b);
+    let masks = WordMasks {
+        alnum: mask(&|b| b.is_ascii_alphanumeric()),
+        word: mask(&word),
+        wide: mask(&|b| b >= 0x80),
+        end: mask(&|b| b < 0x80 && !word(b) && !joiner(b)),
+    };
+    (masks, mask(&joiner))
+}
+
+/// The ASCII part of [`word_masks`] (`end` without its joiners, and the joiners apart) with
+/// SSE2, 16 bytes at a time: letters by [`letters_sse2`], digits as the bytes whose distance
+/// above `0` is at most 9 (unsigned), the rest by equality; the wide bytes have the sign bit.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn ascii_word_masks_sse2(block: &[u8; 64]) -> (WordMasks, u64) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
+    };
+    let mut masks = WordMasks { alnum: 0, word: 0, wide: 0, end: 0 };
+    let mut joiners = 0;
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let bytes = load16(chunk);
+        let is = |c: u8| _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c as i8));
+        let letter = letters_sse2(bytes);
+        let from_0 = _mm_sub_epi8(bytes, _mm_set1_epi8(b'0' as i8));
+        let digit = _mm_cmpeq_epi8(_mm_min_epu8(from_0, _mm_set1_epi8(9)), from_0);
+        let alnum = _mm_or_si128(letter, digit);
+        let word = _mm_or_si128(alnum, is(b'_'));
+        let joiner =
+            _mm_or_si128(_mm_or_si128(is(b':'), is(b'.')), _mm_or_si128(is(b'\''), _mm_or_si128(is(b','), is(b';'))));
+        let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
+        let (word, joiner, wide) = (bits(word), bits(joiner), bits(bytes));
+        masks.alnum |= bits(alnum);
+        masks.word |= word;
+        masks.wide |= wide;
+        masks.end |= !(word | joiner | wide) & 0xffff << (16 * k);
+        joiners |= joiner;
+    }
+    (masks, joiners)
+}
+
+/// The plain form of [`word_masks`]: each byte told by the definitions of [`WordMasks`], in
+/// order (a byte after a Latin-1 letter's first is its second, whatever it is).
+#[cfg(test)]
+fn word_masks_plain(block: &[u8; 64]) -> WordMasks {
+    let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let joiner = |b: u8| b":.',;".contains(&b);
+    let mut masks = WordMasks { alnum: 0, word: 0, wide: 0, end: 0 };
+    let mut second = false;
+    for (i, &b) in block.iter().enumerate() {
+        let bit = 1u64 << i;
+        let next = |k: usize| block.get(i + k).copied();
+        masks.wide |= if b >= 0x80 { bit } else { 0 };
+        masks.alnum |= if b.is_ascii_alphanumeric() { bit } else { 0 };
+        masks.word |= if ascii_word(b) { bit } else { 0 };
+        masks.end |= if b < 0x80 && !ascii_word(b) && !joiner(b) { bit } else { 0 };
+        if std::mem::take(&mut second) || b < 0x80 {
+            continue;
+        }
+        if b == 0xc3 && next(1).is_some_and(|n| n != 0x97 && n != 0xb7) {
+            masks.alnum |= bit;
+            masks.word |= bit | bit << 1;
+            second = true;
+        }
+        if b == 0xe2 && next(2).is_some() && !(next(1) == Some(0x80) && matches!(next(2), Some(0x98 | 0x99))) {
+            masks.end |= bit;
+        }
+    }
+    let joiners = block.iter().rev().fold(0, |mask, &b| mask << 1 | u64::from(joiner(b)));
+    masks.end |= joiners & masks.end >> 1;
+    masks
 }
 
 /// The bytes of a word of at most 8 bytes as a little-endian integer, zero above the last
@@ -149,6 +314,20 @@ mod tests {
             proptest::prop_assert_eq!(json_plain(&bytes), json_plain_plain(&bytes));
         }
 
+        /// The block masks are the byte loop's.
+        #[test]
+        fn letters_and_leads_are_the_plain_ones(bytes in mostly_of(b"aZ .\xc3\xa4\xe2\x80\xf0@[`{", 16..17)) {
+            let block: &[u8; 16] = bytes.as_slice().try_into().unwrap();
+            proptest::prop_assert_eq!(letters_and_leads(block), letters_and_leads_plain(block));
+        }
+
+        /// The word scanner's masks are the byte loop's.
+        #[test]
+        fn word_masks_are_the_plain_ones(bytes in mostly_of(b"aZ09_ .:',;-\xc3\xa4\x97\xb7\xe2\x80\x98\x99\x93", 64..65)) {
+            let block: &[u8; 64] = bytes.as_slice().try_into().unwrap();
+            proptest::prop_assert_eq!(word_masks(block), word_masks_plain(block));
+        }
+
         /// The loads of a short word give the copied bytes, for every length.
         #[test]
         fn load_le_is_the_plain_one(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..11)) {
@@ -166,6 +345,12 @@ mod tests {
             assert_eq!(ascii_letters(&block), letter, "letters, byte {b:#x}");
             let plain = if b >= 0x20 && b != b'"' && b != b'\\' { 16 } else { 5 };
             assert_eq!(json_plain(&block), plain, "JSON, byte {b:#x}");
+            let (letters, leads) = letters_and_leads(&block);
+            assert_eq!(letters, if b.is_ascii_alphabetic() { 0xffff } else { 0xffdf }, "letter mask, byte {b:#x}");
+            assert_eq!(leads, if b >= 0xc0 { 0x20 } else { 0 }, "lead mask, byte {b:#x}");
+            let mut block = [b'a'; 64];
+            block[37] = b;
+            assert_eq!(word_masks(&block), word_masks_plain(&block), "word masks, byte {b:#x}");
         }
     }
 }

@@ -245,7 +245,8 @@ fn class(c: char) -> Option<Class> {
         ',' | ';' => Class::MidNum,
         '.' | '\'' | '‘' | '’' => Class::MidNumLet,
         '_' => Class::ExtendNumLet,
-        'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ſ' => Class::Letter,
+        // Latin-1 letters, Latin Extended-A and -B (`ł`, `ș`, `ț`): letters all.
+        'ª' | 'µ' | 'º' | 'À'..='Ö' | 'Ø'..='ö' | 'ø'..='ɏ' => Class::Letter,
         '\t'
         | '\n'
         | '\u{b}'
@@ -291,6 +292,7 @@ fn class(c: char) -> Option<Class> {
         | '÷'
         | '–'
         | '—'
+        | '‚'
         | '“'
         | '”'
         | '„'
@@ -498,7 +500,7 @@ mod tests {
 
         /// The Latin fast path finds exactly the words of the full UAX #29 algorithm.
         #[test]
-        fn latin_fast_path_is_uax29(text in "[a-zA-ZäöüÄÖÜßéèçñ0-9 .,;:'’‘_·!?()/\\-–„“\"%§€+\u{a0}×]{0,200}") {
+        fn latin_fast_path_is_uax29(text in "[a-zA-ZäöüÄÖÜßéèçñ0-9 .,;:'’‘_·!?()/\\-–„“\"%§€+\u{a0}×‚țǎ]{0,200}") {
             let mut fast = Vec::new();
             proptest::prop_assert!(latin_words(&text, &mut |i, j| fast.push((i, text[i..j].to_owned()))));
             let full: Vec<(usize, String)> = text.unicode_word_indices().map(|(i, w)| (i, w.to_owned())).collect();
@@ -508,7 +510,7 @@ mod tests {
         /// Words emitted as found are the words of `for_each_word`, whenever the scan succeeds;
         /// it fails only on text outside the Latin subset or not in NFC.
         #[test]
-        fn latin_words_as_found_are_for_each_word(text in "[a-zA-ZäöüÄÖÜßé0-9 .,;:'’_·!?()/\\-–„“\"%§€+\u{a0}\u{308}Ж×]{0,200}") {
+        fn latin_words_as_found_are_for_each_word(text in "[a-zA-ZäöüÄÖÜßé0-9 .,;:'’_·!?()/\\-–„“\"%§€+\u{a0}\u{308}Ж×‚ț]{0,200}") {
             let t = Tokenizer::new(TokenizerConfig::default());
             let mut found = Vec::new();
             let ok = t.try_latin_words(&text, |w| found.push(w.to_owned()));

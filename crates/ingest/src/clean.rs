@@ -242,7 +242,7 @@ fn changes(bytes: &[u8], i: usize) -> bool {
 /// True when `c` can stand anywhere in NFC text: it is allowed in NFC (quick check `Yes`) and a
 /// starter (canonical combining class 0), so the NFC quick check of a text passes it whatever
 /// its neighbours are.
-fn plain_nfc(c: char) -> bool {
+pub(crate) fn plain_nfc(c: char) -> bool {
     canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 

@@ -115,7 +115,8 @@ impl From<Vocabulary> for Vec<String> {
 
 /// Counts the feature ids of one document at a time in a dense array, for a thread that
 /// counts many documents: adding an id is an increment, and the distinct ids come out in
-/// order from a bitmap of the ids seen (or, for a short document, by sorting them).
+/// order from a bitmap of the ids seen, read through a bitmap of its words that hold any
+/// (or, for a short document, by sorting them).
 /// [`Tally::finish`] gives what [`SparseVector::from_ids`] gives for the same ids, and leaves
 /// the tally empty for the next document.
 #[derive(Debug, Default)]
@@ -124,6 +125,9 @@ pub struct Tally {
     counts: Vec<u32>,
     /// One bit per feature id, set for the ids in `seen`.
     bits: Vec<u64>,
+    /// One bit per word of `bits`, set in [`Tally::finish`] for the words that hold an id;
+    /// all clear in between.
+    words: Vec<u64>,
     /// The distinct ids of the document so far, in the order they came: the first `distinct`
     /// entries. One longer than `counts`, since a document has no more distinct ids than there
     /// are, so that [`Tally::add`] writes an id without checking for room.
@@ -153,26 +157,41 @@ impl Tally {
     fn grow(&mut self, len: usize) {
         self.counts.resize(len, 0);
         self.bits.resize(len.div_ceil(64), 0);
+        self.words.resize(len.div_ceil(64 * 64), 0);
         self.seen.resize(len + 1, 0);
     }
 
     /// The counts so far as a vector; the tally is empty afterwards.
     pub fn finish(&mut self) -> SparseVector {
         let distinct = std::mem::take(&mut self.distinct);
-        // Sorting k ids takes about k · log k steps, reading the bitmap one per 64 ids.
+        // Sorting k ids takes about k · log k steps, reading the bitmap a step per id and one
+        // per 64 of its words.
         if distinct * 16 < self.bits.len() {
             self.seen[..distinct].sort_unstable();
             for &id in &self.seen[..distinct] {
                 self.bits[id as usize / 64] = 0;
             }
         } else {
+            // Only the words of the bitmap that hold an id are read (a document's ids fill
+            // about a fifth of them), each of which has one id or more.
+            for &id in &self.seen[..distinct] {
+                self.words[id as usize / (64 * 64)] |= 1 << (id as usize / 64 % 64);
+            }
             let mut n = 0;
-            for (w, word) in self.bits.iter_mut().enumerate() {
-                let mut x = std::mem::take(word);
-                while x != 0 {
-                    self.seen[n] = (w * 64) as u32 + x.trailing_zeros();
-                    n += 1;
-                    x &= x - 1;
+            for (v, held) in self.words.iter_mut().enumerate() {
+                let mut held = std::mem::take(held);
+                while held != 0 {
+                    let w = v * 64 + held.trailing_zeros() as usize;
+                    held &= held - 1;
+                    let mut x = std::mem::take(&mut self.bits[w]);
+                    loop {
+                        self.seen[n] = (w * 64) as u32 + x.trailing_zeros();
+                        n += 1;
+                        x &= x - 1;
+                        if x == 0 {
+                            break;
+                        }
+                    }
                 }
             }
         }

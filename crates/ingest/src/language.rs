@@ -173,7 +173,7 @@ fn by_function_words(text: &str) -> Option<&'static str> {
     while let Some(start) = next_bit(&alphabetic, from, true) {
         let end = next_bit(&alphabetic, start, false).expect("clear bits after the text");
         words += 1;
-        match word_key_fast(&bytes[start..end]).map_or(NOT_LISTED, function_word) {
+        match word_key_fast(bytes, start, end).map_or(NOT_LISTED, function_word) {
             GERMAN => german += 1,
             ENGLISH => english += 1,
             _ => {}
@@ -222,16 +222,24 @@ const fn word_key(word: &[u8]) -> Option<u64> {
     Some(key)
 }
 
-/// [`word_key`] of a word as it is read from a text: its bytes in at most three loads
-/// ([`crate::scan::load_le`]) and the ASCII capitals lowered all at once, instead of a loop over
-/// eight bytes.
+/// [`word_key`] of the word `text[start..end]` as it is read from the text: its bytes in one
+/// 8-byte load masked to its length where the text has 8 bytes from its start (else
+/// [`crate::scan::load_le`]: at most three loads), and the ASCII capitals lowered all at once,
+/// instead of a loop over eight bytes.
 #[inline]
-fn word_key_fast(word: &[u8]) -> Option<u64> {
+fn word_key_fast(text: &[u8], start: usize, end: usize) -> Option<u64> {
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
     // The bytes little-endian, the first in the lowest byte, zeros after the last.
-    let bytes = crate::scan::load_le(word)?;
+    let n = end - start;
+    let bytes = match text.get(start..start + 8) {
+        Some(eight) if n <= 8 => {
+            u64::from_le_bytes(eight.try_into().expect("8 bytes"))
+                & u64::MAX.checked_shr(8 * (8 - n as u32)).unwrap_or(0)
+        }
+        _ => crate::scan::load_le(&text[start..end])?,
+    };
     // A byte below 0x80 is a capital when it is at least `A` and below `[`: set its 0x20 bit.
     let low = bytes & LOW;
     let capitals = (low + ONES * (0x80 - b'A' as u64)) & !(low + ONES * (0x80 - b'[' as u64)) & !bytes & HIGH;
@@ -494,10 +502,17 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]
 
-        /// The word key read in two loads is the one of the byte loop, for every length.
+        /// The word key read from the text is the one of the byte loop, for every length and
+        /// wherever the word lies (near the end of the text too).
         #[test]
-        fn word_key_fast_is_word_key(word in crate::scan::mostly_of(b"aAzZmM\xc3\x84\xa4@[`{", 0..11)) {
-            proptest::prop_assert_eq!(word_key_fast(&word), word_key(&word));
+        fn word_key_fast_is_word_key(
+            text in crate::scan::mostly_of(b"aAzZmM\xc3\x84\xa4@[`{", 0..24),
+            from in 0usize..24,
+            len in 0usize..11,
+        ) {
+            let start = from.min(text.len());
+            let end = (start + len).min(text.len());
+            proptest::prop_assert_eq!(word_key_fast(&text, start, end), word_key(&text[start..end]));
         }
     }
 

@@ -195,11 +195,23 @@ fn lexicon_adds_pseudo_counts() {
 #[test]
 fn token_path_and_word_cache_path_give_the_same_vectors() {
     // The default settings (decompounding, an English model that stems) score through the
-    // word cache; training counts the token path. Every seed paragraph must get the same
-    // counts both ways, in the model of all the text and in each language's model.
+    // word cache; training counts the token path. Every seed paragraph (and every article of
+    // the benchmark file) must get the same counts both ways, in the model of all the text and
+    // in each language's model.
     let examples = seed_examples();
     let labels = sorted_labels(&examples);
     let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/gnad-test.jsonl");
+    let bench_articles: Vec<String> = match std::fs::read_to_string(data) {
+        Ok(lines) => lines
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["text"].as_str().unwrap().to_owned())
+            .collect(),
+        Err(_) => {
+            eprintln!("bench articles skipped: {data} is not there");
+            Vec::new()
+        }
+    };
     let mut models = vec![&model];
     models.extend(model.routed_languages().into_iter().map(|lang| model.route(Some(lang))));
     assert!(models.len() > 1, "the seed paragraphs are in two languages");
@@ -230,6 +242,14 @@ fn token_path_and_word_cache_path_give_the_same_vectors() {
             assert_eq!(
                 featurizer.counts(m.vocabulary(), &text, None),
                 m.vocabulary().vectorize(featurizer.tokens(&text, None)),
+                "{text:?}"
+            );
+        }
+        // The news articles the benchmark file is made of, where `../shared/data` is there.
+        for text in &bench_articles {
+            assert_eq!(
+                featurizer.counts(m.vocabulary(), text, None),
+                m.vocabulary().vectorize(featurizer.tokens(text, None)),
                 "{text:?}"
             );
         }

@@ -458,6 +458,21 @@ mod tests {
         }
     }
 
+    /// On the articles of the benchmark file (a fifth of which hold a double space), the
+    /// cleaning check and the cleaning in runs give what their plain forms give.
+    #[test]
+    fn cleaning_is_the_plain_one_on_the_bench_articles() {
+        let Some(articles) = crate::bench_articles() else { return };
+        let mut cleaned = 0;
+        for text in &articles {
+            let clean = is_clean(text);
+            assert_eq!(clean, is_clean_reference(text), "{text:?}");
+            assert_eq!(clean_text(text, false), clean_reference(text, false), "{text:?}");
+            cleaned += usize::from(!clean);
+        }
+        assert!(cleaned > 0, "no article needed cleaning");
+    }
+
     #[test]
     fn line_joins() {
         let cases: &[(&[&str], &str)] = &[

@@ -548,6 +548,21 @@ mod tests {
         }
     }
 
+    /// On the articles of the benchmark file, the bit scan decides as the plain form does on
+    /// their first kilobyte (and almost all are German by their function words).
+    #[test]
+    fn function_words_decide_as_the_plain_form_on_the_bench_articles() {
+        let Some(articles) = crate::bench_articles() else { return };
+        let mut german = 0;
+        for text in &articles {
+            let head = &text[..floor_boundary(text, IDENTIFY_BYTES)];
+            let decided = by_function_words(text);
+            assert_eq!(decided, by_function_words_reference(head), "{head:?}");
+            german += usize::from(decided == Some("de"));
+        }
+        assert!(german * 100 > articles.len() * 95, "{german} of {} German", articles.len());
+    }
+
     #[test]
     fn short_paragraphs_follow_the_document() {
         let texts = [

@@ -31,6 +31,28 @@ mod segment;
 pub mod stream;
 mod tokenize;
 
+/// The texts of the news articles the benchmark file is made of (`../shared/data`), one
+/// paragraph each as `cargo xtask bench` writes them (line breaks as spaces), for the tests that
+/// hold the fast paths to their plain forms on the benchmark's own text; `None`, with a note,
+/// where the data is not there.
+#[cfg(test)]
+pub(crate) fn bench_articles() -> Option<Vec<String>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/gnad-test.jsonl");
+    let Ok(data) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {path} is not there");
+        return None;
+    };
+    let texts: Vec<String> = data
+        .lines()
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            record["text"].as_str().expect("a text").replace(['\n', '\r'], " ")
+        })
+        .collect();
+    assert!(texts.len() > 1000, "{} articles", texts.len());
+    Some(texts)
+}
+
 pub use clean::{clean_text, join_lines};
 pub use decode::Encoding;
 pub use document::Document;

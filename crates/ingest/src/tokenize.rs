@@ -538,6 +538,26 @@ mod tests {
         assert!(t.try_latin_words("F\u{f6}rderung", |_| {}));
     }
 
+    /// On the articles of the benchmark file, cleaned as `classify` cleans them, the Latin
+    /// scanner finds the words of the full UAX #29 algorithm, and leaves only the articles with a
+    /// character outside its subset.
+    #[test]
+    fn latin_scanner_finds_the_uax29_words_of_the_bench_articles() {
+        let Some(articles) = crate::bench_articles() else { return };
+        let mut left = 0;
+        for text in articles.iter().map(|a| crate::clean::clean_text(a, false)) {
+            let mut fast = Vec::new();
+            if latin_words(&text, &mut |i, j| fast.push((i, &text[i..j]))) {
+                let full: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+                assert_eq!(fast, full, "{text:?}");
+            } else {
+                left += 1;
+                assert!(text.chars().any(|c| !c.is_ascii() && class(c).is_none()), "{text:?}");
+            }
+        }
+        assert!(left < articles.len() / 100, "{left} articles left the fast path");
+    }
+
     #[test]
     fn non_latin_text_takes_the_full_algorithm() {
         assert!(!latin_words("Привет мир", &mut |_, _| {}));

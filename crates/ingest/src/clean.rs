@@ -61,25 +61,18 @@ pub fn clean_text(raw: &str, keep_citations: bool) -> String {
 /// every byte that starts a space, a control, `*`, `[`, a superscript or U+FEFF. A single
 /// space between two untouched bytes is untouched too (cleaning would put back the one space
 /// it collapses), so a run goes on over the spaces between words; a run never starts with a
-/// space, which may be leading or follow a removed mark. 16 bytes at a time with SSE2
-/// ([`untouched_block_sse2`]); [`untouched_from`] is the plain form.
+/// space, which may be leading or follow a removed mark. 16 bytes at a time ([`touched`]);
+/// [`untouched_from`] is the plain form.
 fn untouched_run(bytes: &[u8]) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let mut n = 0;
-        while let Some(block) = bytes.get(n..n + 17) {
-            // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
-            let touched = unsafe { untouched_block_sse2(block.try_into().expect("17 bytes")) }
-                | u32::from(n == 0 && bytes[0] == b' ');
-            if touched != 0 {
-                return n + touched.trailing_zeros() as usize;
-            }
-            n += 16;
+    let mut n = 0;
+    while let Some(block) = bytes.get(n..n + 17) {
+        let touched = touched(block.try_into().expect("17 bytes")) | u32::from(n == 0 && bytes[0] == b' ');
+        if touched != 0 {
+            return n + touched.trailing_zeros() as usize;
         }
-        untouched_from(bytes, n)
+        n += 16;
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    untouched_from(bytes, 0)
+    untouched_from(bytes, n)
 }
 
 /// [`untouched_run`] of `bytes` from `i` on, which the bytes before `i` are known to be part of:
@@ -95,24 +88,6 @@ fn untouched_from(bytes: &[u8], mut i: usize) -> usize {
         }
     }
     i
-}
-
-/// The bytes of `block[..16]` that end an untouched run (but for a space at the start of the
-/// text): a [`LOOK`] byte other than a space, or a space before one (`block[16]` is the byte
-/// after the block), as a bit mask.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn untouched_block_sse2(block: &[u8; 17]) -> u32 {
-    use crate::scan::load16;
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let bytes = load16(&block[..16]);
-    let space = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b' ' as i8));
-    let look = look_sse2(bytes);
-    let touched = _mm_or_si128(_mm_andnot_si128(space, look), _mm_and_si128(space, look_sse2(load16(&block[1..]))));
-    _mm_movemask_epi8(touched) as u32
 }
 
 /// [`clean_text`] of text that needs cleaning. The bytes `run` says no rule touches are copied
@@ -186,14 +161,14 @@ const LOOK: [bool; 256] = {
 /// characters from U+0300 on are checked for NFC as they are met (see [`plain_nfc`]).
 ///
 /// Blocks of 16 bytes in which no byte needs a closer look (most of them: prose has single
-/// spaces, which need none) are passed over at once, see [`block_needs_look`].
+/// spaces, which need none) are passed over at once, see [`touched`].
 fn is_clean(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut plain = true;
     let mut start = 0;
     while start < bytes.len() {
         if let Some(block) = bytes.get(start..start + 17) {
-            if !block_needs_look(block.try_into().expect("17 bytes")) {
+            if touched(block.try_into().expect("17 bytes")) == 0 {
                 start += 16;
                 continue;
             }
@@ -215,41 +190,43 @@ fn is_clean(text: &str) -> bool {
     plain || is_nfc_fast(text)
 }
 
-/// Whether a byte of `block[..16]` needs the closer look of [`is_clean`]: a [`LOOK`] byte
-/// other than a space, or a space before another (`block[16]` is the byte after the block).
-fn block_needs_look(block: &[u8; 17]) -> bool {
+/// The bytes of `block[..16]` that cleaning may touch, as a bit mask: a [`LOOK`] byte other
+/// than a space, or a space before one (`block[16]` is the byte after the block). A block
+/// without one needs no closer look in [`is_clean`] (its spaces are single, between
+/// untouched bytes), and the first one ends an [`untouched_run`].
+fn touched(block: &[u8; 17]) -> u32 {
     #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
-        unsafe { block_needs_look_sse2(block) }
-    }
+    // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
+    let (look, space) = unsafe { look_and_space_sse2(block[..16].try_into().expect("16 bytes")) };
     #[cfg(not(target_arch = "x86_64"))]
-    {
-        block_needs_look_plain(block)
-    }
+    let (look, space) = look_and_space_plain(block[..16].try_into().expect("16 bytes"));
+    let look_next = look >> 1 | u32::from(LOOK[block[16] as usize]) << 15;
+    look & !space | space & look_next
 }
 
-/// The plain form of [`block_needs_look`].
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn block_needs_look_plain(block: &[u8; 17]) -> bool {
-    (0..16).any(|i| LOOK[block[i] as usize] && (block[i] != b' ' || block[i + 1] == b' '))
+/// The [`LOOK`] bytes and the spaces of 16 bytes, as bit masks, a byte at a time.
+#[cfg(not(target_arch = "x86_64"))]
+fn look_and_space_plain(block: &[u8; 16]) -> (u32, u32) {
+    let mask = |is: &dyn Fn(u8) -> bool| block.iter().rev().fold(0, |mask, &b| mask << 1 | u32::from(is(b)));
+    (mask(&|b| LOOK[b as usize]), mask(&|b| b == b' '))
 }
 
-/// [`block_needs_look`] with SSE2 ([`look_sse2`]).
+/// The [`LOOK`] bytes and the spaces of 16 bytes, as bit masks, with SSE2 ([`look_sse2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn block_needs_look_sse2(block: &[u8; 17]) -> bool {
-    use crate::scan::load16;
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let bytes = load16(&block[..16]);
-    let next = load16(&block[1..]);
-    let space = _mm_set1_epi8(b' ' as i8);
-    let (is_space, next_space) = (_mm_cmpeq_epi8(bytes, space), _mm_cmpeq_epi8(next, space));
-    let any = _mm_or_si128(_mm_andnot_si128(is_space, look_sse2(bytes)), _mm_and_si128(is_space, next_space));
-    _mm_movemask_epi8(any) != 0
+fn look_and_space_sse2(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8};
+    let bytes = crate::scan::load16(block);
+    let space = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b' ' as i8));
+    (_mm_movemask_epi8(look_sse2(bytes)) as u32, _mm_movemask_epi8(space) as u32)
+}
+
+/// The plain form of [`touched`]: each byte by the table.
+#[cfg(test)]
+fn touched_plain(block: &[u8; 17]) -> u32 {
+    let look = |i: usize| LOOK[block[i] as usize];
+    (0..16).rev().fold(0, |mask, i| mask << 1 | u32::from(look(i) && (block[i] != b' ' || look(i + 1))))
 }
 
 /// The bytes of [`LOOK`] among 16 as 0xFF, the others as 0: controls and the space as at most
@@ -413,13 +390,13 @@ mod tests {
             proptest::prop_assert_eq!(is_clean(&text), is_clean_reference(&text));
         }
 
-        /// The SIMD test of a block finds what the byte loop finds.
+        /// The SIMD mask of a block is the byte loop's.
         #[test]
-        fn block_look_is_the_plain_one(
-            block in crate::scan::mostly_of(b"aeBZ09 .,\xc3\xa4", 17..18)
+        fn touched_bytes_are_the_plain_ones(
+            block in crate::scan::mostly_of(b"aeBZ09  .,*[\x1f\x7f\xc2\xc3\xa4\xe2", 17..18)
         ) {
             let block: [u8; 17] = block.try_into().unwrap();
-            proptest::prop_assert_eq!(block_needs_look(&block), block_needs_look_plain(&block));
+            proptest::prop_assert_eq!(touched(&block), touched_plain(&block));
         }
 
         /// Long prose with a rare mark (a double space, a control, markup, a character that

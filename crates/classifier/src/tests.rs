@@ -201,16 +201,12 @@ fn token_path_and_word_cache_path_give_the_same_vectors() {
     let examples = seed_examples();
     let labels = sorted_labels(&examples);
     let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/gnad-test.jsonl");
-    let bench_articles: Vec<String> = match std::fs::read_to_string(data) {
-        Ok(lines) => lines
-            .lines()
-            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["text"].as_str().unwrap().to_owned())
-            .collect(),
-        Err(_) => {
-            eprintln!("bench articles skipped: {data} is not there");
-            Vec::new()
-        }
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gnad-test.jsonl");
+    let bench_articles: Vec<String> = if data.exists() {
+        crate::data::read_examples(&data).unwrap().into_iter().map(|e| e.text).collect()
+    } else {
+        eprintln!("bench articles skipped: {} is not there", data.display());
+        Vec::new()
     };
     let mut models = vec![&model];
     models.extend(model.routed_languages().into_iter().map(|lang| model.route(Some(lang))));

@@ -42,11 +42,10 @@ pub(crate) fn bench_articles() -> Option<Vec<String>> {
         eprintln!("skipped: {path} is not there");
         return None;
     };
-    let texts: Vec<String> = data
-        .lines()
+    let texts: Vec<String> = jsonl::lines(&data)
         .map(|line| {
-            let record: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-            record["text"].as_str().expect("a text").replace(['\n', '\r'], " ")
+            let text = jsonl::Fields::parse(line.text, jsonl::Fields::LABELED).and_then(|f| f.text());
+            text.expect("a labeled article").replace(['\n', '\r'], " ")
         })
         .collect();
     assert!(texts.len() > 1000, "{} articles", texts.len());

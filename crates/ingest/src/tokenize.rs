@@ -351,7 +351,7 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
             let mut prev = first;
             i += len;
             loop {
-                // ASCII letters, most of every word, a byte at a time.
+                // ASCII letters, most of a word, a run at a time.
                 let run = crate::scan::ascii_letters(&bytes[i..]);
                 if run > 0 {
                     i += run;

@@ -18,7 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Decision, Model, Rules};
 use paratopic_ingest::decode;
 use paratopic_ingest::stream::{self, Head, Pieces, PIECE_BYTES};
-use paratopic_ingest::{identify_in_context, Format as DocFormat, IngestError, Kind, Layout, Paragraph};
+use paratopic_ingest::{Format as DocFormat, IngestError, Kind, Layout, Paragraph};
 use rayon::prelude::*;
 
 use crate::destination::Destination;
@@ -714,12 +714,12 @@ impl Ctx<'_> {
         let mut counts = vec![0; labels.len() + 2];
         let mut unread = Unread::new();
         let Some(items) = items else { return Ok(Scored { chunk: None, counts, unread, rows: Vec::new() }) };
-        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
-        let languages = identify_in_context(&texts);
+        check_interrupt()?;
+        let paragraphs: Vec<(&str, Option<&str>)> =
+            items.iter().map(|i| (i.text.as_str(), i.section.as_deref())).collect();
+        let labeled = self.model.label_all(&paragraphs, &self.opts.rules);
         let mut records = Vec::with_capacity(items.len());
-        for (item, &lang) in items.iter().zip(&languages) {
-            check_interrupt()?;
-            let labeled = self.model.label(&item.text, item.section.as_deref(), lang, &self.opts.rules);
+        for (item, (lang, labeled)) in items.iter().zip(labeled) {
             let mut record = Record {
                 doc,
                 id: item.id.as_deref(),

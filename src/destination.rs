@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use paratopic_classifier::StagedFile;
+use paratopic_staged::StagedFile;
 
 /// An output file named with `-o`.
 pub enum Destination {

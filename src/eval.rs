@@ -50,10 +50,12 @@ pub fn run(opts: &EvalOptions<'_>, examples: &[Example], labels: &[String], conf
     let predictions = cross_validate_predictions(examples, labels, config, &folds)?;
     let mut confusion = Confusion::new(labels);
     let mut scored = Vec::with_capacity(examples.len());
-    for (p, &gold) in predictions.iter().zip(&targets) {
-        if let Some(p) = p {
-            confusion.add(gold, p.label);
-            scored.push((p.confidence(), gold, p.label));
+    for (labeled, &gold) in predictions.iter().zip(&targets) {
+        if let Some(labeled) = labeled {
+            confusion.add_labeled(gold, labeled.label);
+            if let (Some(confidence), Some(label)) = (labeled.confidence(), labeled.label) {
+                scored.push((confidence, gold, label));
+            }
         }
     }
     if let Some(path) = opts.report {
@@ -106,12 +108,12 @@ fn write_report(
     examples: &[Example],
     labels: &[String],
     targets: &[usize],
-    predictions: &[Option<paratopic_classifier::Prediction>],
+    predictions: &[Option<paratopic_classifier::Labeled>],
 ) -> Result<()> {
     let name = data.display().to_string();
     let mut builder = crate::report::Builder::new(labels, crate::report::Strips::Skip);
     for (i, ((e, p), &gold)) in examples.iter().zip(predictions).zip(targets).enumerate() {
-        let Some(p) = p else { continue };
+        let Some(labeled) = p else { continue };
         let row = crate::report::Row {
             doc: name.clone(),
             id: None,
@@ -119,10 +121,13 @@ fn write_report(
             kind: paratopic_ingest::Kind::Body,
             section: e.section.clone(),
             text: crate::report::page_text(&e.text),
-            label: Some(labels[p.label].clone()),
-            confidence: Some(p.confidence()),
-            decision: "model".to_owned(),
-            scores: labels.iter().cloned().zip(p.probabilities.iter().copied()).collect(),
+            label: labeled.label.map(|l| labels[l].clone()),
+            confidence: labeled.confidence(),
+            decision: labeled.decision.as_str().to_owned(),
+            scores: match &labeled.scored {
+                Some((p, _)) => labels.iter().cloned().zip(p.probabilities.iter().copied()).collect(),
+                None => Vec::new(),
+            },
         };
         builder.add_with_gold(row, Some(&labels[gold]));
     }

@@ -326,14 +326,14 @@ fn jsonl_record(out: &mut Vec<u8>, r: &Record<'_>) -> Result<()> {
 /// `s` as a JSON string, as serde_json writes it (`\"`, `\\`, the short escapes of
 /// backspace, tab, newline, form feed and carriage return, `\u00xx` for the other control
 /// characters, everything else as it is), finding the next byte to escape 16 bytes at a time
-/// ([`paratopic_ingest::json_plain`]) and copying the clean runs whole.
+/// ([`paratopic_scan::json_plain`]) and copying the clean runs whole.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
-        i += paratopic_ingest::json_plain(&b[i..]);
+        i += paratopic_scan::json_plain(&b[i..]);
         let Some(&c) = b.get(i) else { break };
         let short = match c {
             b'"' => b'"',

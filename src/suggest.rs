@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{most_uncertain, Model};
+use paratopic_classifier::{most_uncertain, Labeled, Model, Rules};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -46,30 +46,32 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
             Ok((source.id().to_owned(), doc.paragraphs))
         })
         .collect();
-    // Each paragraph with its language among its document's paragraphs, as `classify` takes it.
-    let mut paragraphs: Vec<(String, paratopic_ingest::Paragraph, Option<&'static str>)> = Vec::new();
+    // Each document's paragraphs labeled as `classify` labels them; its content paragraphs
+    // are the candidates.
+    let rules = Rules::default();
+    let mut paragraphs: Vec<(String, paratopic_ingest::Paragraph)> = Vec::new();
+    let mut labeled: Vec<Labeled> = Vec::new();
     for (source, doc) in sources.iter().zip(documents) {
         match doc {
             Ok((id, ps)) => {
-                let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
-                let languages = paratopic_ingest::identify_in_context(&texts);
-                paragraphs.extend(
-                    ps.iter()
-                        .zip(languages)
-                        .filter(|(p, _)| p.kind.is_content())
-                        .map(|(p, l)| (id.clone(), p.clone(), l.lang)),
-                );
+                let units: Vec<(&str, Option<&str>)> =
+                    ps.iter().map(|p| (p.text.as_str(), p.section.as_deref())).collect();
+                for (p, (_, l)) in ps.iter().zip(model.label_all(&units, &rules)) {
+                    if p.kind.is_content() {
+                        paragraphs.push((id.clone(), p.clone()));
+                        labeled.push(l);
+                    }
+                }
             }
             Err(e) if source.in_folder() => skip(SkipReason::Failed, e),
             Err(e) => anyhow::bail!("{e}"),
         }
     }
-    let texts: Vec<(&str, Option<&str>, Option<&str>)> =
-        paragraphs.iter().map(|(_, p, lang)| (p.text.as_str(), p.section.as_deref(), *lang)).collect();
-    let picked = most_uncertain(model, &texts, opts.count);
+    let texts: Vec<&str> = paragraphs.iter().map(|(_, p)| p.text.as_str()).collect();
+    let picked = most_uncertain(model, &texts, &labeled, opts.count);
     let mut out = Vec::new();
     for s in &picked {
-        let (doc, p, _) = &paragraphs[s.index];
+        let (doc, p) = &paragraphs[s.index];
         let line = Line {
             text: &p.text,
             label: &model.labels()[s.label],

@@ -121,18 +121,25 @@ class Model:
         return self._native.classify(_sequence(texts), min_confidence, any_language)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """The top label of each text, as a NumPy array of str: ``classes_`` at the
-        argmax of :meth:`predict_proba`, as in scikit-learn.
+        """The label of each text, as a NumPy array of str: the label :meth:`classify` gives it
+        with ``any_language=True`` (so that no text is refused for its language): the model's
+        top label, or ``other`` for a text without known terms.
 
-        Every text is scored by the model of its language (as in :meth:`classify`) and none
-        is refused: this is the model's label, without the rules of :meth:`classify` (no
-        ``other`` for a text without known terms, no language refusal)."""
-        return self.classes_[self._native.predict_indices(_sequence(texts))]
+        The rare text given no label (a model without ``other``, a text without known terms)
+        is ``None`` in an array of dtype object."""
+        indices = self._native.predict_indices(_sequence(texts))
+        unlabeled = indices < 0
+        if not unlabeled.any():
+            return self.classes_[indices]
+        labels = self.classes_.astype(object)[np.where(unlabeled, 0, indices)]
+        labels[unlabeled] = None
+        return labels
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """The probability of every label for every text: a float64 array of shape
         ``(len(texts), len(classes_))``, columns in ``classes_`` order, rows summing to 1
-        (the model's calibrated probabilities, the ``scores`` of :meth:`classify`)."""
+        (the model's calibrated probabilities, the ``scores`` of :meth:`classify` with
+        ``any_language=True``)."""
         return self._native.predict_proba(_sequence(texts))
 
     def classify_document(

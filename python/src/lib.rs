@@ -1,9 +1,9 @@
 //! The `paratopic` Python package's native module, `paratopic._paratopic`: the library crates
 //! (`paratopic-ingest`, `paratopic-classifier`) wrapped with PyO3, and nothing of its own.
 //!
-//! Paragraphs are labeled by [`Model::label`] with the CLI's [`Rules`], languages identified by
-//! [`identify_in_context`] over a batch as the CLI does over a JSONL file or a document, and
-//! documents read by [`read_document`]. Batches run on rayon's threads with the GIL released;
+//! Paragraphs are labeled by [`Model::label_all`], the CLI's path, with the CLI's [`Rules`]
+//! (languages identified over a batch as the CLI does over a JSONL file or a document), and
+//! documents read by [`read_document`]. Batches run with the GIL released;
 //! errors become Python exceptions in `error.rs`. The Python layer (`paratopic/__init__.py`)
 //! adds NumPy label arrays and `classes_` on top.
 
@@ -14,14 +14,13 @@ use std::path::PathBuf;
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2};
-use paratopic_classifier::{Example, Labeled, Model, Prediction, Rules};
+use paratopic_classifier::{Example, Labeled, Model, Rules};
 use paratopic_ingest::{identify_in_context, read_document, Extracted, InContext, IngestError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use pyo3::{intern, IntoPyObjectExt};
-use rayon::prelude::*;
 
 use crate::error::{Error, ModelError};
 
@@ -59,28 +58,14 @@ fn rules(min_confidence: Option<f64>, any_language: bool) -> PyResult<Rules> {
     Rules::checked(min_confidence, any_language).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
-/// Labels paragraphs (text and section heading) of one batch: languages identified over the
-/// whole batch, as `paratopic classify` does over one document or one JSONL file, then every
-/// paragraph labeled in parallel.
-fn label_batch(model: &Model, paragraphs: &[(&str, Option<&str>)], rules: &Rules) -> Vec<(InContext, Labeled)> {
-    let texts: Vec<&str> = paragraphs.iter().map(|(t, _)| *t).collect();
-    let languages = identify_in_context(&texts);
-    paragraphs
-        .par_iter()
-        .zip(languages)
-        .map(|(&(text, section), lang)| (lang, model.label(text, section, lang, rules)))
-        .collect()
-}
+/// The rules of `predict` and `predict_proba`: every text scored by the model of its
+/// language and none refused for it, so that every text has a label and a row of scores.
+const SCORE_EVERY_TEXT: Rules = Rules { min_confidence: None, any_language: true };
 
-/// The model's scores of every text (routed to the model of its language like `classify`,
-/// but never refused for its language, so that every text has a row).
-fn predictions(model: &Model, texts: &[PyBackedStr]) -> Result<Vec<Prediction>, Error> {
+/// Every text labeled as a unit of its own batch: the paragraphs of `classify`.
+fn label_texts(model: &Model, texts: &[PyBackedStr], rules: &Rules) -> Vec<(InContext, Labeled)> {
     let paragraphs: Vec<(&str, Option<&str>)> = texts.iter().map(|t| (&**t, None)).collect();
-    let rules = Rules { min_confidence: None, any_language: true };
-    label_batch(model, &paragraphs, &rules)
-        .into_iter()
-        .map(|(_, labeled)| labeled.scored.map(|(p, _)| p).ok_or(Error::Internal("a text was not scored")))
-        .collect()
+    model.label_all(&paragraphs, rules)
 }
 
 /// Sets the fields of a labeled paragraph on `record`: lang, label, confidence, decision,
@@ -214,10 +199,7 @@ impl NativeModel {
     ) -> PyResult<Bound<'py, PyList>> {
         let rules = rules(min_confidence, any_language)?;
         let texts = texts_arg(texts)?;
-        let labeled = py.detach(|| {
-            let paragraphs: Vec<(&str, Option<&str>)> = texts.iter().map(|t| (&**t, None)).collect();
-            label_batch(&self.model, &paragraphs, &rules)
-        });
+        let labeled = py.detach(|| label_texts(&self.model, &texts, &rules));
         let out = PyList::empty(py);
         for (lang, labeled) in labeled {
             let record = PyDict::new(py);
@@ -227,22 +209,28 @@ impl NativeModel {
         Ok(out)
     }
 
-    /// The index in `labels` of each text's top label, as an int64 array.
+    /// The index in `labels` of each text's label as `classify` gives it with
+    /// [`SCORE_EVERY_TEXT`], as an int64 array; -1 for a text given no label.
     fn predict_indices<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i64>>> {
         let texts = texts_arg(texts)?;
-        let indices = py.detach(|| -> Result<Vec<i64>, Error> {
-            Ok(predictions(&self.model, &texts)?.into_iter().map(|p| p.label as i64).collect())
-        })?;
+        let indices: Vec<i64> = py.detach(|| {
+            let labeled = label_texts(&self.model, &texts, &SCORE_EVERY_TEXT);
+            labeled.into_iter().map(|(_, l)| l.label.map_or(-1, |label| label as i64)).collect()
+        });
         Ok(indices.into_pyarray(py))
     }
 
-    /// The probability of every label for every text: a float64 array (texts × labels).
+    /// The probability of every label for every text: a float64 array (texts × labels), the
+    /// `scores` of `classify` with [`SCORE_EVERY_TEXT`].
     fn predict_proba<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let texts = texts_arg(texts)?;
         let n_labels = self.model.labels().len();
         let table = py.detach(|| -> Result<Array2<f64>, Error> {
-            let predictions = predictions(&self.model, &texts)?;
-            let flat: Vec<f64> = predictions.into_iter().flat_map(|p| p.probabilities).collect();
+            let mut flat = Vec::with_capacity(texts.len() * n_labels);
+            for (_, labeled) in label_texts(&self.model, &texts, &SCORE_EVERY_TEXT) {
+                let (prediction, _) = labeled.scored.ok_or(Error::Internal("a text was not scored"))?;
+                flat.extend(prediction.probabilities);
+            }
             Array2::from_shape_vec((texts.len(), n_labels), flat)
                 .map_err(|_| Error::Internal("a score row of the wrong length"))
         })?;
@@ -265,7 +253,7 @@ impl NativeModel {
             let (doc, extracted) = read_source(source, name)?;
             let paragraphs: Vec<(&str, Option<&str>)> =
                 extracted.paragraphs.iter().map(|p| (p.text.as_str(), p.section.as_deref())).collect();
-            let labeled = label_batch(&self.model, &paragraphs, &rules);
+            let labeled = self.model.label_all(&paragraphs, &rules);
             Ok((doc, extracted, labeled))
         })?;
         let out = PyList::empty(py);

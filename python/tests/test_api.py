@@ -34,20 +34,25 @@ def test_predict_proba_is_one_row_per_text_in_classes_order(model, texts) -> Non
     assert (proba >= 0).all()
     labels = model.predict(texts)
     assert labels.shape == (len(texts),) and labels.dtype.kind == "U"
-    assert (labels == model.classes_[proba.argmax(axis=1)]).all()
+    # Where the model decides, its label is the argmax of the scores, as in scikit-learn.
+    decided = np.array([r["decision"] == "model" for r in model.classify(texts, any_language=True)])
+    assert decided.sum() > len(texts) // 2
+    assert (labels[decided] == model.classes_[proba.argmax(axis=1)][decided]).all()
     # The seeds are about every topic.
     assert set(labels) == set(TOPICS)
 
 
-def test_predict_is_classify_where_the_model_decides(model, texts) -> None:
-    records = model.classify(texts)
+def test_predict_and_predict_proba_are_classify(model, texts) -> None:
+    # One path to a label: predict is classify's label and predict_proba its scores, for every
+    # text, whatever decided it (the model, or no evidence).
+    texts = texts + ["", "zzzz qqqq"]
+    records = model.classify(texts, any_language=True)
     labels = model.predict(texts)
     proba = model.predict_proba(texts)
-    decided = [i for i, r in enumerate(records) if r["decision"] == "model"]
-    assert len(decided) > len(texts) // 2
-    for i in decided:
-        assert labels[i] == records[i]["label"]
-        np.testing.assert_allclose(proba[i], [records[i]["scores"][c] for c in model.classes_], rtol=0, atol=1e-12)
+    assert {r["decision"] for r in records} == {"model", "no_evidence"}
+    for i, record in enumerate(records):
+        assert labels[i] == record["label"]
+        np.testing.assert_allclose(proba[i], [record["scores"][c] for c in model.classes_], rtol=0, atol=0)
 
 
 def test_known_paragraphs_get_their_topic(model) -> None:

@@ -459,3 +459,59 @@ fn suggest_picks_the_least_sure_paragraphs_in_training_shape() {
     let out = paratopic(&["train", "--data", data_path.to_str().unwrap(), "-o", model.to_str().unwrap(), "-q"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn eval_labels_each_fold_exactly_as_classify_does_with_the_fold_model() {
+    use paratopic_classifier::{cross_validate_predictions, sorted_labels, stratified_folds, train, TrainConfig};
+    // Real authored paragraphs of three labels, German and English, some with a section.
+    let mut examples = Vec::new();
+    for name in ["wsis", "ai", "other", "en-topics"] {
+        let path = root().join("corpus/authored").join(format!("{name}.jsonl"));
+        examples.extend(paratopic_classifier::data::read_examples(&path).unwrap());
+    }
+    let labels = sorted_labels(&examples);
+    let targets = paratopic_classifier::validate(&examples, &labels).unwrap();
+    let config = TrainConfig::default();
+    let folds: Vec<Option<usize>> = stratified_folds(&targets, 3, 11).into_iter().map(Some).collect();
+    let out_of_fold = cross_validate_predictions(&examples, &labels, &config, &folds).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for fold in 0..3 {
+        let rest: Vec<_> =
+            examples.iter().zip(&folds).filter(|(_, f)| **f != Some(fold)).map(|(e, _)| e.clone()).collect();
+        let model_path = dir.path().join(format!("fold{fold}.model"));
+        train(&rest, &labels, &config).unwrap().save(&model_path).unwrap();
+        let held_out: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] == Some(fold)).collect();
+        let lines: String = held_out
+            .iter()
+            .map(|&i| serde_json::json!({"text": examples[i].text, "section": examples[i].section}).to_string() + "\n")
+            .collect();
+        let input = temp_file(&dir, &format!("fold{fold}.jsonl"), lines.as_bytes());
+        let out = paratopic(&[
+            "classify",
+            "--input-format",
+            "jsonl",
+            "--model",
+            model_path.to_str().unwrap(),
+            "-q",
+            input.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let records = records(&out);
+        assert_eq!(records.len(), held_out.len());
+        for (record, &i) in records.iter().zip(&held_out) {
+            let labeled = out_of_fold[i].as_ref().expect("every example has a fold");
+            let label = labeled.label.map(|l| labels[l].as_str());
+            assert_eq!(record["label"].as_str(), label, "{}", examples[i].text);
+            assert_eq!(record["decision"], labeled.decision.as_str());
+            let confidence = record["confidence"].as_f64();
+            assert_eq!(confidence.is_some(), labeled.confidence().is_some());
+            if let (Some(got), Some(want)) = (confidence, labeled.confidence()) {
+                assert!((got - want).abs() < 1e-6, "{got} against {want}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, examples.len());
+}

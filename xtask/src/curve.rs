@@ -60,13 +60,15 @@ pub fn run(root: &Path) -> Result<Option<String>> {
                         let mut confusion = Confusion::new(&labels);
                         for e in &test {
                             let gold = labels.iter().position(|l| *l == e.label).expect("known label");
-                            confusion.add(gold, model.predict(&e.text, None).label);
+                            confusion.add_labeled(gold, model.label_one(&e.text, None).label);
                         }
                         let unlabeled: Vec<usize> = (0..pool.len()).filter(|i| !labeled.contains(i)).collect();
                         if strategy == 0 {
-                            let texts: Vec<(&str, Option<&str>, Option<&str>)> =
-                                unlabeled.iter().map(|&i| (pool[i].text.as_str(), None, None)).collect();
-                            labeled.extend(most_uncertain(&model, &texts, STEP).iter().map(|s| unlabeled[s.index]));
+                            // Each article a unit of its own, as the test articles are labeled.
+                            let texts: Vec<&str> = unlabeled.iter().map(|&i| pool[i].text.as_str()).collect();
+                            let given: Vec<_> = texts.iter().map(|t| model.label_one(t, None)).collect();
+                            let picked = most_uncertain(&model, &texts, &given, STEP);
+                            labeled.extend(picked.iter().map(|s| unlabeled[s.index]));
                         } else {
                             let mut rest = unlabeled;
                             for _ in 0..STEP.min(rest.len()) {

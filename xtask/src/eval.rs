@@ -7,8 +7,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use paratopic_classifier::metrics::Confusion;
 use paratopic_classifier::{
-    cross_validate, cross_validate_predictions, stratified_folds, validate, Lexicon, Model, Reliability, TrainConfig,
-    Variant, Weighting,
+    cross_validate, cross_validate_predictions, stratified_folds, validate, Lexicon, Model, Reliability, Rules,
+    TrainConfig, Variant, Weighting,
 };
 use paratopic_corpus::{topics, Corpus, Origin};
 use paratopic_ingest::NumberPolicy;
@@ -79,10 +79,12 @@ pub fn evaluate(corpus: &Corpus, config: &TrainConfig) -> Result<Figures> {
     let cv_out = cross_validate_predictions(&examples, &labels, config, &cv_folds)?;
     let mut cv = Confusion::new(&labels);
     let mut cv_predictions = Vec::new();
-    for (p, &gold) in cv_out.iter().zip(&targets) {
-        if let Some(p) = p {
-            cv.add(gold, p.label);
-            cv_predictions.push((p.confidence(), gold, p.label));
+    for (labeled, &gold) in cv_out.iter().zip(&targets) {
+        if let Some(labeled) = labeled {
+            cv.add_labeled(gold, labeled.label);
+            if let (Some(confidence), Some(label)) = (labeled.confidence(), labeled.label) {
+                cv_predictions.push((confidence, gold, label));
+            }
         }
     }
     let pairs: Vec<(f64, bool)> = cv_predictions.iter().map(|&(c, g, p)| (c, g == p)).collect();
@@ -120,10 +122,13 @@ pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut
         let targets = validate(&dev, &labels)?;
         let mut confusion = Confusion::new(&labels);
         let mut pairs = Vec::new();
-        for (e, &gold) in dev.iter().zip(&targets) {
-            let p = model.predict(&e.text, None);
-            confusion.add(gold, p.label);
-            pairs.push((p.confidence(), p.label == gold));
+        // The dev file is one unit, as `classify --input-format jsonl` reads it.
+        let paragraphs: Vec<(&str, Option<&str>)> = dev.iter().map(|e| (e.text.as_str(), None)).collect();
+        for ((_, labeled), &gold) in model.label_all(&paragraphs, &Rules::default()).iter().zip(&targets) {
+            confusion.add_labeled(gold, labeled.label);
+            if let Some(confidence) = labeled.confidence() {
+                pairs.push((confidence, labeled.label == Some(gold)));
+            }
         }
         Some((confusion, Reliability::of(&pairs, 10)))
     } else {
@@ -147,8 +152,8 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
     for (_, article) in &articles {
         if article.label == "Sport" || article.label == "Kultur" {
             ood += 1;
-            let p = model.predict(&article.text, None);
-            if p.label != other && p.confidence() >= 0.9 {
+            let labeled = model.label_one(&article.text, None);
+            if labeled.label != Some(other) && labeled.confidence().is_some_and(|c| c >= 0.9) {
                 ood_confident += 1;
             }
         }
@@ -162,11 +167,11 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
         let line: usize = fields.first().and_then(|l| l.parse().ok()).with_context(at)?;
         let gold = fields.get(2).and_then(|t| labels.iter().position(|l| l == t)).with_context(at)?;
         let (_, article) = articles.iter().find(|(n, _)| *n == line).with_context(at)?;
-        let p = model.predict(&article.text, None);
-        web_economy.add(gold, p.label);
+        let label = model.label_one(&article.text, None).label;
+        web_economy.add_labeled(gold, label);
         if gold != other {
             topic_articles += 1;
-            topic_found += usize::from(p.label == gold);
+            topic_found += usize::from(label == Some(gold));
         }
     }
     Ok(Some(GnadFigures {

@@ -5,8 +5,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use paratopic_classifier::{Lexicon, StagedFile, TrainConfig};
+use paratopic_classifier::{Lexicon, TrainConfig};
 use paratopic_corpus::Corpus;
+use paratopic_staged::StagedFile;
 
 pub const MODEL_FILE: &str = "models/default.model";
 pub const CARD_FILE: &str = "models/default.md";

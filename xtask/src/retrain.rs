@@ -40,7 +40,7 @@ pub fn model_card(
     held_out: &crate::eval::HeldOut,
 ) -> String {
     let config = model.config();
-    let digest = paratopic_classifier::hex(&Sha256::digest(bytes));
+    let digest = format!("{:x}", Sha256::digest(bytes));
     let mut card = String::new();
     let _ = writeln!(card, "# Default model\n");
     let _ = writeln!(card, "Written by `cargo xtask retrain` from `corpus/`; do not edit by hand.\n");

@@ -1,13 +1,23 @@
-//! From a paragraph to its label: the rules every front end (the CLI, the Python package)
-//! applies on top of the model's scores, so a paragraph gets the same label wherever it is
-//! labeled.
+//! From a paragraph to its label: the one path every user of a model takes (`classify`,
+//! `suggest`, cross-validation and the calibration fitted on it, `cargo xtask eval`, the Python
+//! package), so that a paragraph gets the same label wherever it is labeled and what `eval`
+//! measures is what `classify` does.
+//!
+//! [`Model::label_all`] labels the paragraphs of one unit (a document, a piece of one, a JSONL
+//! file, a data set): their languages identified among them
+//! ([`paratopic_ingest::identify_in_context`]), then each labeled by [`Model::label`]: the model
+//! of its language scores it and the [`Rules`] decide.
 
 use paratopic_features::SparseVector;
-use paratopic_ingest::InContext;
+use paratopic_ingest::{identify_in_context, InContext};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::SettingError;
 use crate::model::{Model, Prediction};
+
+/// The fewest paragraphs [`Model::label_all`] hands to one thread.
+const PARALLEL_MIN: usize = 1024;
 
 /// A paragraph with fewer known terms than this gets no topic from the model: it is labeled
 /// `other` (or nothing, for a label set without `other`) with [`Decision::NoEvidence`].
@@ -94,8 +104,31 @@ impl Model {
             || lang.lang.is_none_or(|code| self.languages().iter().any(|m| m == code))
     }
 
+    /// Labels the paragraphs (text, section heading) of one unit: their languages identified
+    /// among them, then each labeled by [`Model::label`]; in input order. Large units (a data
+    /// set, a Python batch) are labeled in parallel; a document's batch of a few hundred
+    /// paragraphs stays on the calling thread, which the CLI already runs in parallel.
+    pub fn label_all(&self, paragraphs: &[(&str, Option<&str>)], rules: &Rules) -> Vec<(InContext, Labeled)> {
+        let texts: Vec<&str> = paragraphs.iter().map(|&(text, _)| text).collect();
+        let languages = identify_in_context(&texts);
+        paragraphs
+            .par_iter()
+            .with_min_len(PARALLEL_MIN)
+            .zip(languages)
+            .map(|(&(text, section), lang)| (lang, self.label(text, section, lang, rules)))
+            .collect()
+    }
+
+    /// Labels a paragraph that is a unit of its own (a news article, a text given alone), with
+    /// the default rules.
+    pub fn label_one(&self, text: &str, section: Option<&str>) -> Labeled {
+        let (_, labeled) =
+            self.label_all(&[(text, section)], &Rules::default()).pop().expect("one label for one paragraph");
+        labeled
+    }
+
     /// Labels one paragraph whose language is `lang` (from
-    /// [`paratopic_ingest::identify_in_context`] over its document), with the model of that
+    /// [`paratopic_ingest::identify_in_context`] over its unit), with the model of that
     /// language when this one holds one.
     pub fn label(&self, text: &str, section: Option<&str>, lang: InContext, rules: &Rules) -> Labeled {
         if !rules.any_language && !self.reads(lang) {

@@ -1,19 +1,8 @@
-//! Hex digests: the one place that turns hash bytes into text (model file header, training
-//! digest, the corpus's paragraph keys, the model card).
+//! The training digest: what a model was trained on, as the SHA-256 of its examples.
 
 use sha2::{Digest, Sha256};
 
 use crate::config::Example;
-
-/// Lowercase hex of `bytes`, two digits a byte.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
 
 /// SHA-256 over the label set and every example (label, text), in order.
 pub(crate) fn training_digest(examples: &[Example], labels: &[String]) -> String {
@@ -28,16 +17,5 @@ pub(crate) fn training_digest(examples: &[Example], labels: &[String]) -> String
         hasher.update([0x1f]);
         hasher.update(e.text.as_bytes());
     }
-    hex(&hasher.finalize())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_is_two_lowercase_digits_a_byte() {
-        assert_eq!(hex(&[]), "");
-        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
-    }
+    format!("{:x}", hasher.finalize())
 }

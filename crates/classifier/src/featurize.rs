@@ -13,7 +13,8 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use paratopic_features::{add_bigrams, add_char_ngrams, SparseVector, Tally, Vocabulary};
-use paratopic_ingest::{load_le, Tokenizer};
+use paratopic_ingest::Tokenizer;
+use paratopic_scan::load_le;
 use rustc_hash::FxHashMap;
 
 use crate::compound::Decompounder;

@@ -5,8 +5,9 @@
 use rayon::prelude::*;
 
 use crate::config::Example;
+use crate::decide::{Labeled, Rules};
 use crate::error::ClassifierError;
-use crate::model::{Model, Prediction};
+use crate::model::Model;
 
 /// A small deterministic random generator (SplitMix64), so folds depend on the seed only and
 /// never on a library version.
@@ -48,13 +49,15 @@ pub fn stratified_folds(targets: &[usize], k: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Trains `fit` on every example whose fold is not `f` (examples with no fold are always
-/// trained on and never scored) and predicts fold `f`, for every fold, folds in parallel;
-/// returns the prediction of every example that has a fold (`None` for the others).
+/// trained on and never scored) and labels fold `f`, for every fold, folds in parallel;
+/// returns the label of every example that has a fold (`None` for the others). Each fold's
+/// examples are labeled by [`Model::label_all`] with the default [`Rules`], as `classify`
+/// labels them given as the lines of one JSONL file.
 pub(crate) fn out_of_fold<F>(
     examples: &[Example],
     folds: &[Option<usize>],
     fit: F,
-) -> Result<Vec<Option<Prediction>>, ClassifierError>
+) -> Result<Vec<Option<Labeled>>, ClassifierError>
 where
     F: Fn(&[Example]) -> Result<Model, ClassifierError> + Sync,
 {
@@ -62,18 +65,18 @@ where
     let mut ids: Vec<usize> = folds.iter().flatten().copied().collect();
     ids.sort_unstable();
     ids.dedup();
-    let per_fold: Vec<Result<Vec<(usize, Prediction)>, ClassifierError>> = ids
+    let rules = Rules::default();
+    let per_fold: Vec<Result<Vec<(usize, Labeled)>, ClassifierError>> = ids
         .par_iter()
         .map(|&fold| {
             let train_set: Vec<Example> =
                 examples.iter().zip(folds).filter(|(_, f)| **f != Some(fold)).map(|(e, _)| e.clone()).collect();
             let model = fit(&train_set)?;
-            Ok(examples
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| folds[*i] == Some(fold))
-                .map(|(i, e)| (i, model.predict(&e.text, e.section.as_deref())))
-                .collect())
+            let held_out: Vec<usize> = (0..examples.len()).filter(|&i| folds[i] == Some(fold)).collect();
+            let paragraphs: Vec<(&str, Option<&str>)> =
+                held_out.iter().map(|&i| (examples[i].text.as_str(), examples[i].section.as_deref())).collect();
+            let labeled = model.label_all(&paragraphs, &rules);
+            Ok(held_out.into_iter().zip(labeled.into_iter().map(|(_, l)| l)).collect())
         })
         .collect();
     let mut out = vec![None; examples.len()];

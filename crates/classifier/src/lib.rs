@@ -16,8 +16,8 @@
 //! ];
 //! let labels = ["cybersecurity".to_owned(), "wsis".to_owned()];
 //! let model = train(&examples, &labels, &TrainConfig::default()).unwrap();
-//! let p = model.predict("Ein Angriff mit Ransomware", None);
-//! assert_eq!(model.labels()[p.label], "cybersecurity");
+//! let labeled = model.label_one("Ein Angriff mit Ransomware", None);
+//! assert_eq!(labeled.label.map(|l| model.labels()[l].as_str()), Some("cybersecurity"));
 //! ```
 #![deny(missing_docs)]
 
@@ -35,20 +35,17 @@ mod folds;
 mod hint;
 pub mod metrics;
 mod model;
-mod staged;
 mod suggest;
 mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
 pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
 pub use decide::{Decision, Labeled, Rules, MIN_EVIDENCE};
-pub use digest::hex;
 pub use error::{ClassifierError, ModelFormatError, SettingError};
 pub use eval::{cross_validate, cross_validate_predictions};
 pub use folds::stratified_folds;
 pub use model::{Model, Prediction, TrainingSummary};
 pub use paratopic_features::Weighting;
-pub use staged::StagedFile;
 pub use suggest::{most_uncertain, Suggestion};
 pub use train::train;
 

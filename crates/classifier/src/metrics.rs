@@ -23,17 +23,38 @@ pub struct Confusion {
     labels: Vec<String>,
     /// `counts[gold][predicted]`.
     counts: Vec<Vec<usize>>,
+    /// Paragraphs given no label, per gold label; empty when there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unlabeled: Vec<usize>,
 }
 
 impl Confusion {
     /// An empty matrix over `labels`.
     pub fn new(labels: &[String]) -> Self {
-        Self { labels: labels.to_vec(), counts: vec![vec![0; labels.len()]; labels.len()] }
+        Self { labels: labels.to_vec(), counts: vec![vec![0; labels.len()]; labels.len()], unlabeled: Vec::new() }
     }
 
     /// Records one paragraph.
     pub fn add(&mut self, gold: usize, predicted: usize) {
         self.counts[gold][predicted] += 1;
+    }
+
+    /// Records one paragraph that may have been given no label (a language the model does not
+    /// read, or no evidence with a label set without `other`): then it counts against the
+    /// recall of its gold label and the accuracy, and for no label's precision.
+    pub fn add_labeled(&mut self, gold: usize, predicted: Option<usize>) {
+        match predicted {
+            Some(p) => self.add(gold, p),
+            None => {
+                self.unlabeled.resize(self.labels.len(), 0);
+                self.unlabeled[gold] += 1;
+            }
+        }
+    }
+
+    /// Paragraphs given no label, per gold label (empty when there were none).
+    pub fn unlabeled(&self) -> &[usize] {
+        &self.unlabeled
     }
 
     /// The labels.
@@ -48,7 +69,7 @@ impl Confusion {
 
     /// Number of paragraphs recorded.
     pub fn total(&self) -> usize {
-        self.counts.iter().flatten().sum()
+        self.counts.iter().flatten().sum::<usize>() + self.unlabeled.iter().sum::<usize>()
     }
 
     /// Share of paragraphs predicted correctly (0 when empty).
@@ -63,7 +84,7 @@ impl Confusion {
             .map(|i| {
                 let tp = self.counts[i][i];
                 let predicted: usize = self.counts.iter().map(|row| row[i]).sum();
-                let support: usize = self.counts[i].iter().sum();
+                let support = self.counts[i].iter().sum::<usize>() + self.unlabeled.get(i).copied().unwrap_or(0);
                 let precision = ratio(tp, predicted);
                 let recall = ratio(tp, support);
                 let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };

@@ -11,10 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::compound::Decompounder;
 use crate::config::TrainConfig;
-use crate::digest::hex;
 use crate::error::{ClassifierError, ModelFormatError};
 use crate::featurize::Featurizer;
-use crate::staged::StagedFile;
+use paratopic_staged::StagedFile;
 
 /// The model file format version this build reads and writes.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -261,17 +260,6 @@ impl Model {
         vector
     }
 
-    /// Labels one paragraph of text (with the model of its language, when it is identified
-    /// surely and this model holds one).
-    pub fn predict(&self, text: &str, section: Option<&str>) -> Prediction {
-        let model = if self.routes.is_empty() {
-            self
-        } else {
-            self.route(paratopic_ingest::identify_language(text).filter(|l| l.reliable).map(|l| l.code))
-        };
-        model.score(&model.vectorize(text, section))
-    }
-
     /// Scores a feature vector. Ties go to the label that comes first in the label order;
     /// probabilities use log-sum-exp, so long paragraphs never underflow.
     pub fn score(&self, vector: &SparseVector) -> Prediction {
@@ -371,7 +359,7 @@ impl Model {
     /// its SHA-256, then the payload (JSON). The same model always gives the same bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let payload = serde_json::to_vec(&self.data).expect("model data serializes");
-        let digest = hex(&Sha256::digest(&payload));
+        let digest = format!("{:x}", Sha256::digest(&payload));
         let mut out = format!("{MAGIC} {FORMAT_VERSION} sha256={digest} bytes={}\n", payload.len()).into_bytes();
         out.extend_from_slice(&payload);
         out
@@ -402,7 +390,7 @@ impl Model {
         if payload.len() != expected {
             return Err(ModelFormatError::Truncated { expected, found: payload.len() });
         }
-        if hex(&Sha256::digest(payload)) != digest {
+        if format!("{:x}", Sha256::digest(payload)) != digest {
             return Err(ModelFormatError::Checksum);
         }
         let data: ModelData = serde_json::from_slice(payload).map_err(|e| ModelFormatError::Payload(e.to_string()))?;

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::decide::{Decision, Labeled};
 use crate::model::Model;
 
 /// Word-set overlap (Jaccard) at which two paragraphs count as near-duplicates.
@@ -22,26 +23,22 @@ pub struct Suggestion {
     pub margin: f64,
 }
 
-/// The `n` most uncertain of `texts` (text, section, language), smallest margin first (ties:
-/// input order), with near-duplicates passed over; each text is scored by the model of its
-/// language ([`Model::route`]). Texts without any known term are skipped: they
-/// teach nothing about the labels until their words are in a training example, and are better
-/// found by reading.
-pub fn most_uncertain(model: &Model, texts: &[(&str, Option<&str>, Option<&str>)], n: usize) -> Vec<Suggestion> {
-    use rayon::prelude::*;
-    let mut scored: Vec<Suggestion> = texts
-        .par_iter()
+/// The `n` most uncertain of `texts`, given their labels by [`Model::label_all`] as `classify`
+/// gives them: smallest margin first (ties: input order), near-duplicates passed over. Only
+/// paragraphs the model decided are candidates: one without any known term teaches nothing
+/// about the labels until its words are in a training example (and is better found by
+/// reading), and one in a language the model does not read is not labeled at all.
+pub fn most_uncertain(model: &Model, texts: &[&str], labeled: &[Labeled], n: usize) -> Vec<Suggestion> {
+    let mut scored: Vec<Suggestion> = labeled
+        .iter()
         .enumerate()
-        .filter_map(|(index, (text, section, lang))| {
-            let model = model.route(*lang);
-            let v = model.vectorize(text, *section);
-            if v.entries().is_empty() {
-                return None;
+        .filter_map(|(index, l)| match (l.decision, l.label, &l.scored) {
+            (Decision::Model, Some(label), Some((p, _))) => {
+                let mut sorted = p.probabilities.clone();
+                sorted.sort_by(|a, b| b.total_cmp(a));
+                Some(Suggestion { index, label, margin: sorted[0] - sorted.get(1).copied().unwrap_or(0.0) })
             }
-            let p = model.score(&v);
-            let mut sorted = p.probabilities.clone();
-            sorted.sort_by(|a, b| b.total_cmp(a));
-            Some(Suggestion { index, label: p.label, margin: sorted[0] - sorted.get(1).copied().unwrap_or(0.0) })
+            _ => None,
         })
         .collect();
     scored.sort_by(|a, b| a.margin.total_cmp(&b.margin).then(a.index.cmp(&b.index)));
@@ -50,7 +47,7 @@ pub fn most_uncertain(model: &Model, texts: &[(&str, Option<&str>, Option<&str>)
         if chosen.len() >= n {
             break;
         }
-        let words: BTreeSet<String> = model.tokenizer().tokenize(texts[s.index].0).into_iter().collect();
+        let words: BTreeSet<String> = model.tokenizer().tokenize(texts[s.index]).into_iter().collect();
         let near = chosen.iter().any(|(_, other)| jaccard(&words, other) >= NEAR_DUPLICATE);
         if !near {
             chosen.push((s, words));
@@ -85,12 +82,13 @@ mod tests {
         let config = TrainConfig { calibrate: false, ..TrainConfig::default() };
         let model = train(&examples, &labels, &config).unwrap();
         let texts = [
-            ("Ransomware Hacker Passwörter Krankenhäuser", None, None),
-            ("Hacker erpressen Geld aus dem Haushalt", None, None),
-            ("Hacker erpressen Geld aus dem Haushalt heute", None, None),
-            ("Völlig unbekannte Wörter", None, None),
+            "Ransomware Hacker Passwörter Krankenhäuser",
+            "Hacker erpressen Geld aus dem Haushalt",
+            "Hacker erpressen Geld aus dem Haushalt heute",
+            "Völlig unbekannte Wörter",
         ];
-        let picked = most_uncertain(&model, &texts, 3);
+        let labeled: Vec<Labeled> = texts.iter().map(|t| model.label_one(t, None)).collect();
+        let picked = most_uncertain(&model, &texts, &labeled, 3);
         let order: Vec<usize> = picked.iter().map(|s| s.index).collect();
         // The mixed paragraph first, its near-duplicate passed over, the unknown one skipped.
         assert_eq!(order, [1, 0]);

@@ -77,7 +77,7 @@ fn long_paragraphs_keep_finite_probabilities() {
     let model = train(&examples, &labels, &multinomial()).unwrap();
     let whole_report: String =
         examples.iter().filter(|e| e.label.starts_with("ig-")).map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
-    let p = model.predict(&whole_report, None);
+    let p = scores(&model, &whole_report, None);
     assert!(p.probabilities.iter().all(|x| x.is_finite()));
     assert!((p.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     assert_eq!(labels[p.label], "ig-report-2025-q4-de.txt");
@@ -101,7 +101,7 @@ fn ties_go_to_the_first_label() {
     let ex = |t: &str, l: &str| Example::new(t, l);
     let labels = ["b".to_owned(), "a".to_owned()];
     let model = train(&[ex("Haushalt", "a"), ex("Angriff", "b")], &labels, &TrainConfig::default()).unwrap();
-    let p = model.predict("Haushalt Angriff", None);
+    let p = scores(&model, "Haushalt Angriff", None);
     assert_eq!(p.probabilities[0], p.probabilities[1]);
     assert_eq!(p.label, 0);
 }
@@ -116,7 +116,7 @@ fn model_file_round_trip_and_faults() {
     model.save(&path).unwrap();
     let loaded = Model::load(&path).unwrap();
     assert_eq!(loaded.to_bytes(), model.to_bytes());
-    assert_eq!(loaded.predict(&examples[5].text, None), model.predict(&examples[5].text, None));
+    assert_eq!(scores(&loaded, &examples[5].text, None), scores(&model, &examples[5].text, None));
 
     let bytes = model.to_bytes();
     let fault = |b: &[u8]| Model::from_bytes(b).unwrap_err().to_string();
@@ -169,8 +169,8 @@ fn complement_nb_follows_rennie() {
     assert!((model.term_weights(id("zz"))[0] - -(0.5f64.ln())).abs() < 1e-12);
     // Complement counts of b: a's counts (2, 1, 0) + 1 → 3, 2, 1 of 6.
     assert!((model.term_weights(id("xx"))[1] - -(0.5f64.ln())).abs() < 1e-12);
-    assert_eq!(model.labels()[model.predict("xx", None).label], "a");
-    assert_eq!(model.labels()[model.predict("zz", None).label], "b");
+    assert_eq!(model.labels()[scores(&model, "xx", None).label], "a");
+    assert_eq!(model.labels()[scores(&model, "zz", None).label], "b");
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn lexicon_adds_pseudo_counts() {
     // "neu" joins the vocabulary with count 2 for b: (2 + 1) / (1 + 2 + 3 · 1).
     let w = with_lexicon.term_weights(with_lexicon.vocabulary().id("neu").unwrap());
     assert!((w[1] - (3.0f64 / 6.0).ln()).abs() < 1e-12);
-    assert_eq!(with_lexicon.labels()[with_lexicon.predict("neu", None).label], "b");
+    assert_eq!(with_lexicon.labels()[scores(&with_lexicon, "neu", None).label], "b");
     config.lexicon.terms.insert("c".to_owned(), vec!["x".to_owned()]);
     assert!(train(&data, &labels, &config).unwrap_err().to_string().contains("lexicon label \"c\""));
 }
@@ -250,4 +250,9 @@ fn token_path_and_word_cache_path_give_the_same_vectors() {
             );
         }
     }
+}
+
+/// The scores of a text labeled on its own (every label path goes through `Model::label_all`).
+fn scores(model: &Model, text: &str, section: Option<&str>) -> crate::Prediction {
+    model.label_one(text, section).scored.expect("a scored paragraph").0
 }

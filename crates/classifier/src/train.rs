@@ -179,15 +179,23 @@ fn calibrate(examples: &[Example], labels: &[String], config: &ValidTrainConfig)
     let Ok(predictions) = out_of_fold(examples, &folds, |set| train_single(set, labels, &inner)) else {
         return Calibration::NONE;
     };
-    let (scored, predicted): (Vec<_>, Vec<usize>) = predictions
+    // Every scored example fits the temperature; the top-label map is fitted on those whose
+    // label the model chose (the others show no confidence).
+    let (scored, predicted): (Vec<_>, Vec<Option<usize>>) = predictions
         .into_iter()
         .zip(&targets)
-        .filter_map(|(p, &gold)| p.map(|p| ((p.log_likelihood, gold, p.evidence), p.label)))
+        .filter_map(|(labeled, &gold)| {
+            let labeled = labeled?;
+            let chosen = labeled.confidence().and(labeled.label);
+            let (p, _) = labeled.scored?;
+            Some(((p.log_likelihood, gold, p.evidence), chosen))
+        })
         .unzip();
     let (temperature, temperature_exponent) = crate::calibration::fit(&scored);
     let tops: Vec<(f64, bool)> = scored
         .iter()
         .zip(predicted)
+        .filter_map(|(scored, label)| Some((scored, label?)))
         .map(|((scores, gold, n), label)| {
             let t = crate::calibration::temperature(temperature, temperature_exponent, *n);
             (crate::calibration::softmax(scores, t)[label], label == *gold)

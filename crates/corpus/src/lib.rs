@@ -25,7 +25,8 @@ pub const TOPICS: [&str; 5] = ["cybersecurity", "ai", "wsis", "financing", "othe
 
 /// The key of a paragraph's text: the first 16 hex digits of the SHA-256 of its cleaned text.
 pub fn digest(text: &str) -> String {
-    paratopic_classifier::hex(&Sha256::digest(text.as_bytes())[..8])
+    let digest = Sha256::digest(text.as_bytes());
+    format!("{:016x}", u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 has 32 bytes")))
 }
 
 /// The topics as owned strings.

@@ -217,7 +217,7 @@ fn look_and_space_plain(block: &[u8; 16]) -> (u32, u32) {
 #[inline]
 fn look_and_space_sse2(block: &[u8; 16]) -> (u32, u32) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8};
-    let bytes = crate::scan::load16(block);
+    let bytes = paratopic_scan::load16(block);
     let space = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b' ' as i8));
     (_mm_movemask_epi8(look_sse2(bytes)) as u32, _mm_movemask_epi8(space) as u32)
 }
@@ -393,7 +393,7 @@ mod tests {
         /// The SIMD mask of a block is the byte loop's.
         #[test]
         fn touched_bytes_are_the_plain_ones(
-            block in crate::scan::mostly_of(b"aeBZ09  .,*[\x1f\x7f\xc2\xc3\xa4\xe2", 17..18)
+            block in paratopic_scan::mostly_of(b"aeBZ09  .,*[\x1f\x7f\xc2\xc3\xa4\xe2", 17..18)
         ) {
             let block: [u8; 17] = block.try_into().unwrap();
             proptest::prop_assert_eq!(touched(&block), touched_plain(&block));
@@ -420,7 +420,7 @@ mod tests {
         /// a touched byte falls.
         #[test]
         fn untouched_run_in_blocks_is_the_plain_one(
-            bytes in crate::scan::mostly_of(b"ab  ab*[\x7f\xc2\xcc\xe2\x1f\x20\x21\xcb", 0..80)
+            bytes in paratopic_scan::mostly_of(b"ab  ab*[\x7f\xc2\xcc\xe2\x1f\x20\x21\xcb", 0..80)
         ) {
             proptest::prop_assert_eq!(untouched_run(&bytes), untouched_from(&bytes, 0));
         }

@@ -150,7 +150,7 @@ fn by_function_words(text: &str) -> Option<&'static str> {
     };
     let mut at = 0;
     while let Some(block) = bytes.get(at..at + 16) {
-        let (letters, mut leads) = crate::scan::letters_and_leads(block.try_into().expect("16 bytes"));
+        let (letters, mut leads) = paratopic_scan::letters_and_leads(block.try_into().expect("16 bytes"));
         // `at` is a multiple of 16: the block's bits lie in one integer.
         alphabetic[at / 64] |= u64::from(letters) << (at % 64);
         ascii_letters += letters.count_ones() as usize;
@@ -224,7 +224,7 @@ const fn word_key(word: &[u8]) -> Option<u64> {
 
 /// [`word_key`] of the word `text[start..end]` as it is read from the text: its bytes in one
 /// 8-byte load masked to its length where the text has 8 bytes from its start (else
-/// [`crate::scan::load_le`]: at most three loads), and the ASCII capitals lowered all at once,
+/// [`paratopic_scan::load_le`]: at most three loads), and the ASCII capitals lowered all at once,
 /// instead of a loop over eight bytes.
 #[inline]
 fn word_key_fast(text: &[u8], start: usize, end: usize) -> Option<u64> {
@@ -238,7 +238,7 @@ fn word_key_fast(text: &[u8], start: usize, end: usize) -> Option<u64> {
             u64::from_le_bytes(eight.try_into().expect("8 bytes"))
                 & u64::MAX.checked_shr(8 * (8 - n as u32)).unwrap_or(0)
         }
-        _ => crate::scan::load_le(&text[start..end])?,
+        _ => paratopic_scan::load_le(&text[start..end])?,
     };
     // A byte below 0x80 is a capital when it is at least `A` and below `[`: set its 0x20 bit.
     let low = bytes & LOW;
@@ -506,7 +506,7 @@ mod tests {
         /// wherever the word lies (near the end of the text too).
         #[test]
         fn word_key_fast_is_word_key(
-            text in crate::scan::mostly_of(b"aAzZmM\xc3\x84\xa4@[`{", 0..24),
+            text in paratopic_scan::mostly_of(b"aAzZmM\xc3\x84\xa4@[`{", 0..24),
             from in 0usize..24,
             len in 0usize..11,
         ) {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::scan::{word_masks, WordMasks};
+use paratopic_scan::{word_masks, WordMasks};
 
 const STOPWORDS_DE: &str = include_str!("stopwords-de.txt");
 const STOPWORDS_EN: &str = include_str!("stopwords-en.txt");
@@ -352,7 +352,7 @@ fn latin_words(text: &str, emit: &mut impl FnMut(usize, usize)) -> bool {
             i += len;
             loop {
                 // ASCII letters, most of a word, a run at a time.
-                let run = crate::scan::ascii_letters(&bytes[i..]);
+                let run = paratopic_scan::ascii_letters(&bytes[i..]);
                 if run > 0 {
                     i += run;
                     prev = Class::Letter;

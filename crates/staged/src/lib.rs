@@ -1,4 +1,6 @@
-//! Files that appear only when complete.
+//! Files that appear only when complete: the one way the workspace replaces a file (models,
+//! model cards, `classify -o` outputs, reports).
+#![deny(missing_docs)]
 
 use std::fs::File;
 use std::io;
@@ -7,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// A file that appears at its path only when complete: written to a temporary file in the
 /// same folder, synced, and renamed into place by [`StagedFile::commit`]. Dropped without a
 /// commit (an error, an interruption), it removes the temporary file and leaves any previous
-/// file at the path untouched. Used for models, cards and `classify -o` outputs.
+/// file at the path untouched.
 #[derive(Debug)]
 pub struct StagedFile {
     tmp: tempfile::NamedTempFile,

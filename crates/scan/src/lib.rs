@@ -1,10 +1,13 @@
 //! Byte scans of the hot paths, 16 bytes at a time with SSE2 on x86_64 (the baseline of the
 //! target, so always there), and in plain Rust elsewhere. Each has a plain form that a property
-//! test holds it equal to.
+//! test holds it equal to. Their users: the word scanner, the cleaning and the language
+//! identification of `paratopic-ingest`, the word keys of the classifier's featurizer, the
+//! JSONL writer of the CLI.
+#![deny(missing_docs)]
 
 /// How many ASCII letters `bytes` starts with.
 #[inline]
-pub(crate) fn ascii_letters(bytes: &[u8]) -> usize {
+pub fn ascii_letters(bytes: &[u8]) -> usize {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
     return leading_run(bytes, |block| unsafe { leading_letters_sse2(block) }, ascii_letters_plain);
@@ -89,7 +92,7 @@ fn leading_json_plain_sse2(block: &[u8; 16]) -> usize {
 /// Two masks of a block, bit `i` for byte `i`: the ASCII letters, and the bytes that start a
 /// character of more than one byte (from 0xC0 on).
 #[inline]
-pub(crate) fn letters_and_leads(block: &[u8; 16]) -> (u32, u32) {
+pub fn letters_and_leads(block: &[u8; 16]) -> (u32, u32) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
     return unsafe { letters_and_leads_sse2(block) };
@@ -119,26 +122,26 @@ fn letters_and_leads_sse2(block: &[u8; 16]) -> (u32, u32) {
 
 /// What the word scanner needs to know of 64 bytes, bit `i` for byte `i`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct WordMasks {
+pub struct WordMasks {
     /// Bytes a word can start with by itself: ASCII letters and digits, and the first byte of
     /// the Latin-1 letters (`ä`, `ß`, `é`: `0xC3` and another byte, but `×` and `÷`).
-    pub(crate) alnum: u64,
+    pub alnum: u64,
     /// Bytes that go on with a word whatever is around them: those of `alnum`, `_`, and the
     /// second byte of the Latin-1 letters.
-    pub(crate) word: u64,
+    pub word: u64,
     /// Bytes from 0x80 on: parts of characters of several bytes.
-    pub(crate) wide: u64,
+    pub wide: u64,
     /// Bytes at which a run of `word` bytes ends its word: an ASCII byte that joins nothing
     /// (not `word`, not `:` `.` `'` `,` `;`), the first byte of a punctuation character of three
     /// bytes `0xE2 …` that joins nothing (all but `‘` and `’`), or `:` `.` `'` `,` `;` before one
     /// of these. Only what the 64 bytes show: the last bytes are told by what they are alone.
-    pub(crate) end: u64,
+    pub end: u64,
 }
 
 /// The [`WordMasks`] of a block of 64 bytes: the ASCII bytes told 16 at a time, then each byte
 /// from 0x80 on looked at by itself (few, in Latin-script text).
 #[inline]
-pub(crate) fn word_masks(block: &[u8; 64]) -> WordMasks {
+pub fn word_masks(block: &[u8; 64]) -> WordMasks {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of every x86_64 CPU (the baseline of the target).
     let (mut masks, joiner) = unsafe { ascii_word_masks_sse2(block) };
@@ -274,18 +277,23 @@ fn load_le_plain(bytes: &[u8]) -> Option<u64> {
 }
 
 /// 16 bytes as an SSE2 vector (read as two integers, so without a pointer).
+///
+/// # Safety
+///
+/// The CPU must have SSE2 (every x86_64 CPU has); `bytes` shorter than 16 panics, never reads
+/// out of bounds.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 #[inline]
-pub(crate) fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
+pub fn load16(bytes: &[u8]) -> std::arch::x86_64::__m128i {
     let half = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")) as i64;
     std::arch::x86_64::_mm_set_epi64x(half(8), half(0))
 }
 
 /// Byte strings of a length in `len`, mostly of the `common` bytes and now and then any byte:
 /// the input of the property tests of the block scans.
-#[cfg(test)]
-pub(crate) fn mostly_of(
+#[cfg(any(test, feature = "testing"))]
+pub fn mostly_of(
     common: &'static [u8],
     len: std::ops::Range<usize>,
 ) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {

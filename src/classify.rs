@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
 use crate::output::{self, Chunk, Encoder, Format, Record, Scores, Sink};
+use crate::tally::Tally;
 
 /// Files up to this size are read whole; larger ones (and longer streams) in pieces of
 /// [`PIECE_BYTES`].
@@ -50,12 +51,6 @@ pub struct ClassifyOptions {
     /// Also write an HTML report of the run.
     pub report: Option<crate::report::RunReport>,
 }
-
-/// Summary columns after the labels: paragraphs of other kinds (headings, references,
-/// footnotes: labeled, but counted apart from the content), and paragraphs left without a
-/// topic because of their language.
-const OTHER_KINDS: usize = 0;
-const NO_TOPIC: usize = 1;
 
 /// Set by the Ctrl-C handler; the job stops at the next paragraph and removes its partial
 /// output.
@@ -103,12 +98,12 @@ struct Item {
     page: Option<u32>,
 }
 
-/// A unit's serialized records, its content paragraphs per label (then the [`OTHER_KINDS`]
-/// and [`NO_TOPIC`] columns), and the languages it found that the model does not read.
+/// A unit's serialized records, its [`Tally`], and the languages it found that the model does
+/// not read.
 struct Scored {
     /// The serialized records (none for a unit without paragraphs).
     chunk: Option<Chunk>,
-    counts: Vec<usize>,
+    tally: Tally,
     unread: Unread,
     /// What the report needs of each record (only with `--report`).
     rows: Vec<crate::report::Row>,
@@ -184,7 +179,7 @@ struct Job<'a> {
     ctx: Ctx<'a>,
     out: Writer,
     progress: ProgressBar,
-    summary: Vec<(String, Vec<usize>)>,
+    summary: Vec<(String, Tally)>,
     /// Files passed over, per reason.
     skipped: std::collections::BTreeMap<SkipReason, usize>,
     skipped_lines: usize,
@@ -361,7 +356,7 @@ impl Job<'_> {
             if items.is_some() {
                 self.emit(scored.chunk, scored.rows)?;
                 self.warn_unread(source.id(), &scored.unread);
-                self.summary.push((source.id().to_owned(), scored.counts));
+                self.summary.push((source.id().to_owned(), scored.tally));
             }
             self.file_done(size);
         }
@@ -556,7 +551,7 @@ impl Job<'_> {
     fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
         let window = PIECES_PER_WORKER * rayon::current_num_threads();
         let mut carry = Carry::default();
-        let mut summary = vec![0; self.ctx.model.labels().len() + 2];
+        let mut summary = Tally::new(self.ctx.model.labels().len());
         let mut unread = Unread::new();
         if self.ctx.opts.verbose && self.ctx.opts.input_format == InputFormat::Text {
             self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
@@ -614,7 +609,7 @@ impl Job<'_> {
                 while let Some(result) = scored.remove(&written) {
                     let result = result?;
                     self.emit(result.chunk, result.rows)?;
-                    summary.iter_mut().zip(&result.counts).for_each(|(a, b)| *a += b);
+                    summary.merge(&result.tally);
                     for (code, n) in result.unread {
                         *unread.entry(code).or_default() += n;
                     }
@@ -711,9 +706,9 @@ impl Ctx<'_> {
     /// Labels and serializes the items of one unit.
     fn score(&self, doc: &str, items: &Option<Vec<Item>>) -> Result<Scored> {
         let labels = self.model.labels();
-        let mut counts = vec![0; labels.len() + 2];
+        let mut tally = Tally::new(labels.len());
         let mut unread = Unread::new();
-        let Some(items) = items else { return Ok(Scored { chunk: None, counts, unread, rows: Vec::new() }) };
+        let Some(items) = items else { return Ok(Scored { chunk: None, tally, unread, rows: Vec::new() }) };
         check_interrupt()?;
         let paragraphs: Vec<(&str, Option<&str>)> =
             items.iter().map(|i| (i.text.as_str(), i.section.as_deref())).collect();
@@ -739,14 +734,9 @@ impl Ctx<'_> {
                 scores: None,
                 explain: None,
             };
-            match (labeled.decision, labeled.label, item.kind.is_content()) {
-                (Decision::UnsupportedLanguage, ..) => {
-                    counts[labels.len() + NO_TOPIC] += 1;
-                    *unread.entry(lang.lang.unwrap_or("?")).or_default() += 1;
-                }
-                (_, Some(l), true) => counts[l] += 1,
-                (_, None, true) => counts[labels.len() + NO_TOPIC] += 1,
-                (_, _, false) => counts[labels.len() + OTHER_KINDS] += 1,
+            tally.add(item.kind, labeled.label);
+            if labeled.decision == Decision::UnsupportedLanguage {
+                *unread.entry(lang.lang.unwrap_or("?")).or_default() += 1;
             }
             if let Some((p, v)) = labeled.scored {
                 record.explain = labeled.label.filter(|_| self.opts.explain > 0).map(|label| {
@@ -760,7 +750,7 @@ impl Ctx<'_> {
         }
         Ok(Scored {
             chunk: Some(self.encoder.encode(&records)?),
-            counts,
+            tally,
             unread,
             rows: if self.opts.report.is_some() {
                 records.iter().map(crate::report::Row::from_record).collect()
@@ -821,8 +811,8 @@ fn refuse_overwriting_an_input(out: &std::path::Path, sources: &[Source]) -> Res
 }
 
 /// Content paragraphs (body text and list items) per topic per document, then the paragraphs
-/// of other kinds and those without a topic, as a table on stderr.
-fn print_summary(labels: &[String], summary: &[(String, Vec<usize>)]) {
+/// of other kinds and the content paragraphs without a topic, as a table on stderr.
+fn print_summary(labels: &[String], summary: &[(String, Tally)]) {
     let width = summary.iter().map(|(d, _)| d.chars().count()).max().unwrap_or(8).max(8);
     let mut columns: Vec<String> = labels.to_vec();
     columns.push("headings etc.".to_owned());
@@ -833,20 +823,23 @@ fn print_summary(labels: &[String], summary: &[(String, Vec<usize>)]) {
         out.push_str(&format!(" {:>w$}", l, w = column(l)));
     }
     out.push_str("  total\n");
-    let mut totals = vec![0; columns.len()];
-    let mut row = |name: &str, counts: &[usize]| {
+    let mut row = |name: &str, tally: &Tally| {
         out.push_str(&format!("{name:<width$}"));
-        for (l, c) in columns.iter().zip(counts) {
+        let mut cells = tally.labels.clone();
+        cells.resize(labels.len(), 0);
+        cells.extend([tally.other_kinds, tally.no_topic]);
+        for (l, c) in columns.iter().zip(cells) {
             out.push_str(&format!(" {:>w$}", c, w = column(l)));
         }
-        out.push_str(&format!("  {:>5}\n", counts.iter().sum::<usize>()));
+        out.push_str(&format!("  {:>5}\n", tally.total()));
     };
-    for (doc, counts) in summary {
-        row(doc, counts);
-        totals.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
+    let mut all = Tally::new(labels.len());
+    for (doc, tally) in summary {
+        row(doc, tally);
+        all.merge(tally);
     }
     if summary.len() > 1 {
-        row("all", &totals);
+        row("all", &all);
     }
     eprint!("{out}");
 }

@@ -10,6 +10,7 @@ mod output;
 mod parquet;
 mod report;
 mod suggest;
+mod tally;
 mod train;
 
 use std::path::PathBuf;
@@ -252,10 +253,10 @@ pub struct ModelArgs {
     /// Keep only terms that occur in at least this many training paragraphs.
     #[arg(long, default_value_t = TrainConfig::default().min_df)]
     min_df: usize,
-    /// Remove German function words (der, und, …) before stemming.
+    /// Remove German and English function words (der, und, the, and, …) before stemming.
     #[arg(long, default_value_t = TrainConfig::default().tokenizer.stopwords, action = ArgAction::Set)]
     stopwords: bool,
-    /// Reduce words to their Snowball German stem.
+    /// Reduce words to their Snowball stem, with the stemmer of --stem-language.
     #[arg(long, default_value_t = TrainConfig::default().tokenizer.stemming, action = ArgAction::Set)]
     stemming: bool,
     /// The Snowball stemmer `--stemming true` uses.

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::svg::{self, class};
 use super::{Report, LEAST_CONFIDENT, MAX_CELLS, MAX_STRIPS, NO_TOPIC};
+use crate::tally::Tally;
 
 /// Above this many documents, the topic-mix rows and the strips scroll in a box of their own.
 const SCROLL_ROWS: usize = 30;
@@ -144,7 +145,7 @@ fn label_name(r: &Report, label: Option<usize>) -> &str {
 }
 
 fn header(page: &mut String, r: &Report) {
-    let content: usize = r.docs.iter().map(|d| d.content()).sum();
+    let content: usize = r.docs.iter().map(|d| d.tally.content()).sum();
     let _ = write!(
         page,
         "<header>\n<h1>Topic report</h1>\n<p class=\"meta\">{} · {} ({} content: body text and list items) in {} · labels from {}</p>\n",
@@ -188,21 +189,15 @@ fn header(page: &mut String, r: &Report) {
 }
 
 /// Counts per label and no topic: one table row.
-fn mix_row(
-    page: &mut String,
-    r: &Report,
-    row_class: &str,
-    name: &str,
-    counts: &[usize],
-    no_topic: usize,
-    other: usize,
-) {
-    let content: usize = counts.iter().sum::<usize>() + no_topic;
-    let mut segments: Vec<(Option<usize>, usize, String)> = counts
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| (Some(i), n, format!("{name}\n{}: {n} ({})", r.labels[i], share(n, content))))
+fn mix_row(page: &mut String, r: &Report, row_class: &str, name: &str, tally: &Tally) {
+    let content = tally.content();
+    let mut segments: Vec<(Option<usize>, usize, String)> = (0..r.labels.len())
+        .map(|i| {
+            let n = tally.labels.get(i).copied().unwrap_or(0);
+            (Some(i), n, format!("{name}\n{}: {n} ({})", r.labels[i], share(n, content)))
+        })
         .collect();
+    let no_topic = tally.no_topic;
     segments.push((None, no_topic, format!("{name}\n{NO_TOPIC}: {no_topic} ({})", share(no_topic, content))));
     let _ = write!(
         page,
@@ -218,6 +213,7 @@ fn mix_row(
             share(*n, content)
         );
     }
+    let other = tally.other_kinds;
     let _ = writeln!(page, "<td class=\"n content\">{content}</td><td class=\"n other\">{other}</td></tr>");
 }
 
@@ -242,28 +238,21 @@ fn mix(page: &mut String, r: &Report) {
         swatch(None)
     );
     let sum = |docs: &[super::DocCounts]| {
-        let mut counts = vec![0; r.labels.len()];
-        let (mut no_topic, mut other) = (0, 0);
-        for d in docs {
-            counts.iter_mut().zip(&d.counts).for_each(|(a, b)| *a += b);
-            no_topic += d.no_topic;
-            other += d.other_kinds;
-        }
-        (counts, no_topic, other)
+        let mut all = Tally::new(r.labels.len());
+        docs.iter().for_each(|d| all.merge(&d.tally));
+        all
     };
-    let (counts, no_topic, other) = sum(&r.docs);
     let all = if r.docs.len() == 1 { "all (1 document)".to_owned() } else { format!("all {} documents", r.docs.len()) };
-    mix_row(page, r, " class=\"all\"", &all, &counts, no_topic, other);
+    mix_row(page, r, " class=\"all\"", &all, &sum(&r.docs));
     let shown = r.docs.len().min(MAX_STRIPS);
     if r.docs.len() > 1 {
         for d in &r.docs[..shown] {
-            mix_row(page, r, " class=\"d\"", &d.name, &d.counts, d.no_topic, d.other_kinds);
+            mix_row(page, r, " class=\"d\"", &d.name, &d.tally);
         }
     }
     if r.docs.len() > shown {
-        let (counts, no_topic, other) = sum(&r.docs[shown..]);
         let name = format!("the other {} documents", r.docs.len() - shown);
-        mix_row(page, r, " class=\"rest\"", &name, &counts, no_topic, other);
+        mix_row(page, r, " class=\"rest\"", &name, &sum(&r.docs[shown..]));
     }
     page.push_str("</tbody></table>\n</div>\n");
     if r.docs.len() > shown {

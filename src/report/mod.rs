@@ -25,6 +25,7 @@ use serde::Deserialize;
 
 use crate::destination::Destination;
 use crate::output::round;
+use crate::tally::Tally;
 
 pub use gold::Gold;
 
@@ -189,12 +190,7 @@ struct Cell {
 #[derive(Debug)]
 struct DocAgg {
     name: String,
-    /// Content paragraphs per label index.
-    counts: Vec<usize>,
-    /// Content paragraphs without a topic.
-    no_topic: usize,
-    /// Headings, references and footnotes.
-    other_kinds: usize,
+    tally: Tally,
     cells: Vec<Cell>,
     has_strip: bool,
 }
@@ -318,9 +314,7 @@ impl Builder {
                 let has_strip = self.strips == Strips::Draw && self.docs.len() < MAX_STRIPS;
                 self.docs.push(DocAgg {
                     name: row.doc.clone(),
-                    counts: Vec::new(),
-                    no_topic: 0,
-                    other_kinds: 0,
+                    tally: Tally::default(),
                     cells: Vec::new(),
                     has_strip,
                 });
@@ -329,23 +323,12 @@ impl Builder {
             }
         };
         let content = row.kind.is_content();
-        if content {
-            match label {
-                Some(l) => {
-                    let doc = &mut self.docs[d];
-                    if doc.counts.len() <= l {
-                        doc.counts.resize(l + 1, 0);
-                    }
-                    doc.counts[l] += 1;
-                    match row.confidence {
-                        Some(c) => self.hist[l][((c * HIST_BINS as f64) as usize).min(HIST_BINS - 1)] += 1,
-                        None => self.unscored += 1,
-                    }
-                }
-                None => self.docs[d].no_topic += 1,
+        self.docs[d].tally.add(row.kind, label);
+        if let (true, Some(l)) = (content, label) {
+            match row.confidence {
+                Some(c) => self.hist[l][((c * HIST_BINS as f64) as usize).min(HIST_BINS - 1)] += 1,
+                None => self.unscored += 1,
             }
-        } else {
-            self.docs[d].other_kinds += 1;
         }
         if let (true, Some(l), Some(c)) = (content, label, row.confidence) {
             self.consider_for_review(&row, l, c, seq);
@@ -421,12 +404,12 @@ impl Builder {
         let mut docs = Vec::with_capacity(self.docs.len());
         let mut strips = Vec::new();
         for mut d in self.docs {
-            d.counts.resize(labels.len(), 0);
+            d.tally.labels.resize(labels.len(), 0);
             if d.has_strip {
                 d.cells.sort_by_key(|c| c.paragraph);
                 strips.push(strip(&d.name, &d.cells, &labels));
             }
-            docs.push(DocCounts { name: d.name, counts: d.counts, no_topic: d.no_topic, other_kinds: d.other_kinds });
+            docs.push(DocCounts { name: d.name, tally: d.tally });
         }
         let terms = labels
             .iter()
@@ -476,16 +459,8 @@ pub const NO_TOPIC: &str = "no topic";
 #[derive(Debug)]
 pub struct DocCounts {
     pub name: String,
-    /// Content paragraphs per label.
-    pub counts: Vec<usize>,
-    pub no_topic: usize,
-    pub other_kinds: usize,
-}
-
-impl DocCounts {
-    pub fn content(&self) -> usize {
-        self.counts.iter().sum::<usize>() + self.no_topic
-    }
+    /// Its paragraphs counted as the `classify` summary counts them.
+    pub tally: Tally,
 }
 
 /// One drawn cell of a strip: a paragraph or a run of paragraphs.
@@ -735,10 +710,10 @@ mod tests {
             evaluation_title: String::new(),
         });
         assert_eq!(r.labels, ["a", "b", "z"]);
-        assert_eq!(r.docs[0].counts, [0, 1, 0]);
-        assert_eq!((r.docs[0].other_kinds, r.docs[0].no_topic), (1, 0));
-        assert_eq!(r.docs[1].counts, [0, 0, 1]);
-        assert_eq!(r.docs[1].no_topic, 1);
+        assert_eq!(r.docs[0].tally.labels, [0, 1, 0]);
+        assert_eq!((r.docs[0].tally.other_kinds, r.docs[0].tally.no_topic), (1, 0));
+        assert_eq!(r.docs[1].tally.labels, [0, 0, 1]);
+        assert_eq!(r.docs[1].tally.no_topic, 1);
         assert_eq!(r.hist[1][12], 1);
         assert_eq!(r.least.iter().map(|l| l.confidence).collect::<Vec<_>>(), [0.6, 0.7]);
         assert!(r.evaluation.is_none());

@@ -378,3 +378,90 @@ fn eval_report_shows_the_cross_validation() {
     assert_eq!(counts, want);
     assert_eq!(html.select(&sel("#strips")).count(), 0);
 }
+
+/// The rows of the `classify` summary on stderr: document → the numbers of its row (labels,
+/// headings etc., no topic, total).
+fn summary_rows(err: &str) -> BTreeMap<String, Vec<usize>> {
+    err.lines()
+        .skip_while(|l| !l.starts_with("document "))
+        .skip(1)
+        .filter_map(|l| {
+            let fields: Vec<&str> = l.split_whitespace().collect();
+            let numbers: Vec<usize> = fields[1..].iter().map(|f| f.parse().ok()).collect::<Option<_>>()?;
+            Some((fields[0].to_owned(), numbers))
+        })
+        .collect()
+}
+
+#[test]
+fn the_summary_and_the_report_count_the_same_records_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // Headings, a footnote, a reference and a paragraph without known terms in German; a real
+    // French news page (a language the model does not read, headings included); a seed.
+    std::fs::write(
+        docs.join("bericht.txt"),
+        "# Bericht zur Cybersicherheit\n\nDie Bundesregierung stärkt den Schutz kritischer Infrastrukturen vor \
+         Cyberangriffen und richtet ein Lagezentrum beim Bundesamt ein.\n\nXyzzy plugh qwerty zork.\n\n\
+         [1] Bundesamt für Sicherheit in der Informationstechnik, Lagebericht 2024.\n\n\
+         ¹ Siehe den Lagebericht des Bundesamtes.\n",
+    )
+    .unwrap();
+    let french = root().join("corpus/real/docs/news-lemonde-loi-renseignement-2015.html");
+    std::fs::copy(&french, docs.join("lemonde.html")).unwrap();
+    std::fs::copy(root().join("corpus/documents/un-res-75-32-de.txt"), docs.join("un-res-75-32-de.txt")).unwrap();
+    let (jsonl, html) = (dir.path().join("r.jsonl"), dir.path().join("r.html"));
+    let out = paratopic(&["classify", s(&docs), "-o", s(&jsonl), "--report", s(&html)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = summary_rows(&stderr(&out));
+
+    // What the records say, counted here by hand.
+    let records: Vec<Value> =
+        std::fs::read_to_string(&jsonl).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut expected: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for r in &records {
+        let row = expected.entry(r["doc"].as_str().unwrap().to_owned()).or_insert_with(|| vec![0; LABELS.len() + 2]);
+        let column = match (is_content(r), r["label"].as_str()) {
+            (false, _) => LABELS.len(),
+            (true, None) => LABELS.len() + 1,
+            (true, Some(label)) => LABELS.iter().position(|l| *l == label).unwrap(),
+        };
+        row[column] += 1;
+    }
+    let kinds: Vec<&str> = records.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    let decisions: Vec<&str> = records.iter().map(|r| r["decision"].as_str().unwrap()).collect();
+    for kind in ["heading", "body", "footnote", "reference"] {
+        assert!(kinds.contains(&kind), "no {kind} record");
+    }
+    for decision in ["model", "no_evidence", "unsupported_language"] {
+        assert!(decisions.contains(&decision), "no {decision} record");
+    }
+    let french_headings = records
+        .iter()
+        .filter(|r| r["doc"].as_str().unwrap().ends_with("lemonde.html") && !is_content(r))
+        .filter(|r| r["decision"] == "unsupported_language")
+        .count();
+    assert!(french_headings > 0, "the French page has headings in a language the model does not read");
+
+    // The report's topic mix, one row per document: labels, no topic, content, headings etc.
+    let page = page(&html);
+    let mut reported: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for tr in page.select(&sel("#mix-table tr.d")) {
+        let name = tr.select(&sel("td.doc")).next().unwrap().text().collect::<String>();
+        let numbers: Vec<usize> =
+            tr.select(&sel("td.n")).map(|td| td.text().next().unwrap().trim().parse::<usize>().unwrap()).collect();
+        // labels…, no topic, content, headings etc. → labels…, headings etc., no topic
+        let (labels, rest) = numbers.split_at(LABELS.len());
+        let mut row = labels.to_vec();
+        row.extend([rest[2], rest[0]]);
+        reported.insert(name, row);
+    }
+    assert_eq!(reported.len(), 3, "{reported:?}");
+    for (doc, row) in &expected {
+        let mut with_total = row.clone();
+        with_total.push(row.iter().sum());
+        assert_eq!(summary.get(doc), Some(&with_total), "summary of {doc}");
+        assert_eq!(reported.get(doc), Some(row), "report of {doc}");
+    }
+}

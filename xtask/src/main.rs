@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask retrain | eval | bench | compare | report-check | curve | tidy | help`.
+//! Project tasks: `cargo xtask retrain | eval | bench | compare | report-check | curve | segment-check | tidy | help`.
 
 mod args;
 mod bench;
@@ -8,6 +8,7 @@ mod eval;
 mod project;
 mod report_check;
 mod retrain;
+mod segment_check;
 mod tidy;
 
 use std::path::Path;
@@ -45,6 +46,10 @@ tasks:
             page logs to the console, draws nothing, or hovering a strip cell does not
             show its text; prints the page size and render time. --records reports on
             those records instead of the corpus
+  segment-check
+            read every document of corpus/real with a gold segmentation and score the
+            paragraphs against it (precision, recall, F1 of exact paragraphs; furniture
+            leaked; words lost), per format; the table goes into docs/measurements.md
   tidy      check that ARCHITECTURE.md is a true map: every path and backticked name in
             it exists in the tree, and it has at most 1,500 words (CI runs it)
   curve     the learning curve of `paratopic suggest` against random picks on gnad
@@ -111,7 +116,7 @@ fn main() -> ExitCode {
         Some("bench") => known_options(&args, &["--pdf-only"], &["--mb", "--big-mb"]),
         Some("eval") => known_options(&args, &["--check", "--table"], &["--corpus", "--card"]),
         Some("report-check") => known_options(&args, &[], &["--records", "--png", "--window"]),
-        Some("tidy") => known_options(&args, &[], &[]),
+        Some("tidy" | "segment-check") => known_options(&args, &[], &[]),
         _ => Ok(()),
     };
     if let Err(e) = options {
@@ -126,6 +131,9 @@ fn main() -> ExitCode {
         }
         Some("compare") => compare::run(&root(), args.iter().any(|a| a == "--ceiling")),
         Some("tidy") => tidy::run(&root()),
+        Some("segment-check") => segment_check::run(&root()).and_then(|table| {
+            eval::splice(&root().join("docs/measurements.md"), segment_check::START, segment_check::END, &table)
+        }),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("curve") => curve::run(&root()).and_then(|table| match table {
             Some(table) => {

@@ -312,12 +312,7 @@ impl Builder {
             Some(&d) => d,
             None => {
                 let has_strip = self.strips == Strips::Draw && self.docs.len() < MAX_STRIPS;
-                self.docs.push(DocAgg {
-                    name: row.doc.clone(),
-                    tally: Tally::default(),
-                    cells: Vec::new(),
-                    has_strip,
-                });
+                self.docs.push(DocAgg { name: row.doc.clone(), tally: Tally::default(), cells: Vec::new(), has_strip });
                 self.doc_index.insert(row.doc.clone(), self.docs.len() - 1);
                 self.docs.len() - 1
             }

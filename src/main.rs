@@ -9,6 +9,7 @@ mod output;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod report;
+mod settings;
 mod suggest;
 mod tally;
 mod train;
@@ -17,9 +18,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{ArgAction, Args, Parser, Subcommand};
-use paratopic_classifier::{Lexicon, Model, TrainConfig, Variant, Weighting};
-use paratopic_ingest::{NumberPolicy, StemLanguage, TokenizerConfig};
+use clap::{Args, Parser, Subcommand};
+use paratopic_classifier::{Lexicon, Model, TrainConfig};
 
 /// The default model, trained by `cargo xtask retrain` from `corpus/`.
 const DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.model");
@@ -189,12 +189,6 @@ fn probability(s: &str) -> Result<f64, String> {
     Ok(p)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum StemArg {
-    German,
-    English,
-}
-
 #[derive(Args)]
 struct SuggestArgs {
     /// Files or folders to pick from.
@@ -240,71 +234,12 @@ struct ExplainArgs {
     top: usize,
 }
 
-/// Settings of tokenization and training, shared by every command that trains.
+/// Settings of tokenization and training, shared by every command that trains: the
+/// classifier's settings table as flags, and the data a training run takes besides.
 #[derive(Args)]
 pub struct ModelArgs {
-    /// Naive Bayes variant: `multinomial`, `complement` or `complement-normalized` (Rennie et
-    /// al. 2003, with weight normalization).
-    #[arg(long, value_enum, default_value_t = TrainConfig::default().variant.into())]
-    variant: VariantArg,
-    /// Additive smoothing of the term counts.
-    #[arg(long, default_value_t = TrainConfig::default().alpha)]
-    alpha: f64,
-    /// Keep only terms that occur in at least this many training paragraphs.
-    #[arg(long, default_value_t = TrainConfig::default().min_df)]
-    min_df: usize,
-    /// Remove German and English function words (der, und, the, and, …) before stemming.
-    #[arg(long, default_value_t = TrainConfig::default().tokenizer.stopwords, action = ArgAction::Set)]
-    stopwords: bool,
-    /// Reduce words to their Snowball stem, with the stemmer of --stem-language.
-    #[arg(long, default_value_t = TrainConfig::default().tokenizer.stemming, action = ArgAction::Set)]
-    stemming: bool,
-    /// The Snowball stemmer `--stemming true` uses.
-    #[arg(long, value_enum, default_value_t = TrainConfig::default().tokenizer.stem_language.into())]
-    stem_language: StemArg,
-    /// What to do with numbers and dates.
-    #[arg(long, value_enum, default_value_t = TrainConfig::default().tokenizer.numbers.into())]
-    numbers: Numbers,
-    /// Count each term once per paragraph (presence, not frequency).
-    #[arg(long, default_value_t = TrainConfig::default().weighting.binary, action = ArgAction::Set)]
-    binary: bool,
-    /// Use 1 + ln(count) instead of the raw count.
-    #[arg(long, default_value_t = TrainConfig::default().weighting.sublinear_tf, action = ArgAction::Set)]
-    sublinear_tf: bool,
-    /// Multiply term values by their inverse document frequency.
-    #[arg(long, default_value_t = TrainConfig::default().weighting.idf, action = ArgAction::Set)]
-    idf: bool,
-    /// Scale every paragraph's vector to unit length.
-    #[arg(long, default_value_t = TrainConfig::default().weighting.l2_norm, action = ArgAction::Set)]
-    l2_norm: bool,
-    /// Add word bigrams to the single words.
-    #[arg(long, default_value_t = TrainConfig::default().bigrams, action = ArgAction::Set)]
-    bigrams: bool,
-    /// Add character n-grams of every word, e.g. `4-5` (`0` = off); they share features
-    /// between German compounds and their parts.
-    #[arg(long, value_name = "MIN-MAX", default_value = "0", value_parser = parse_range)]
-    char_ngrams: [usize; 2],
-    /// Also count the parts of German compounds (`Cybersicherheitsstrategie` →
-    /// `cybersicherheit`, `strategie`); the parts are learned from the training words.
-    #[arg(long, default_value_t = TrainConfig::default().decompound, action = ArgAction::Set)]
-    decompound: bool,
-    /// Calibrate the probabilities: fit a temperature and a map of the top confidence on
-    /// out-of-fold predictions of a 5-fold cross-validation inside the training data (about
-    /// six times the training time).
-    #[arg(long, default_value_t = TrainConfig::default().calibrate, action = ArgAction::Set)]
-    calibrate: bool,
-    /// With training text in several languages, also train a model per language and label each
-    /// paragraph with the model of its language.
-    #[arg(long, default_value_t = TrainConfig::default().per_language, action = ArgAction::Set)]
-    per_language: bool,
-    /// With --per-language: the languages whose model stems its words with the language's
-    /// Snowball stemmer (ISO 639-1, comma-separated; `de` and `en` have one; `""` for none).
-    #[arg(long, value_name = "LANGS", value_delimiter = ',', default_value = "en")]
-    stemmed_languages: Vec<String>,
-    /// Add the words of the section heading as extra features (from JSONL data: the optional
-    /// `"section"` field of each line).
-    #[arg(long, default_value_t = TrainConfig::default().section_features, action = ArgAction::Set)]
-    section_features: bool,
+    #[command(flatten)]
+    settings: settings::SettingArgs,
     /// A topic lexicon (TOML: `[terms]` with a list of words per label) used as a prior.
     #[arg(long, value_name = "FILE")]
     lexicon: Option<PathBuf>,
@@ -316,85 +251,6 @@ pub struct ModelArgs {
     /// found in the data, sorted.
     #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
     labels: Vec<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum VariantArg {
-    Multinomial,
-    Complement,
-    ComplementNormalized,
-}
-
-impl From<Variant> for VariantArg {
-    fn from(v: Variant) -> Self {
-        match v {
-            Variant::Multinomial => VariantArg::Multinomial,
-            Variant::Complement => VariantArg::Complement,
-            Variant::ComplementNormalized => VariantArg::ComplementNormalized,
-        }
-    }
-}
-
-impl From<VariantArg> for Variant {
-    fn from(v: VariantArg) -> Self {
-        match v {
-            VariantArg::Multinomial => Variant::Multinomial,
-            VariantArg::Complement => Variant::Complement,
-            VariantArg::ComplementNormalized => Variant::ComplementNormalized,
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Numbers {
-    Drop,
-    Placeholder,
-    Keep,
-}
-
-impl From<NumberPolicy> for Numbers {
-    fn from(n: NumberPolicy) -> Self {
-        match n {
-            NumberPolicy::Drop => Numbers::Drop,
-            NumberPolicy::Placeholder => Numbers::Placeholder,
-            NumberPolicy::Keep => Numbers::Keep,
-        }
-    }
-}
-
-impl From<Numbers> for NumberPolicy {
-    fn from(n: Numbers) -> Self {
-        match n {
-            Numbers::Drop => NumberPolicy::Drop,
-            Numbers::Placeholder => NumberPolicy::Placeholder,
-            Numbers::Keep => NumberPolicy::Keep,
-        }
-    }
-}
-
-impl From<StemLanguage> for StemArg {
-    fn from(l: StemLanguage) -> Self {
-        match l {
-            StemLanguage::German => StemArg::German,
-            StemLanguage::English => StemArg::English,
-        }
-    }
-}
-
-impl From<StemArg> for StemLanguage {
-    fn from(l: StemArg) -> Self {
-        match l {
-            StemArg::German => StemLanguage::German,
-            StemArg::English => StemLanguage::English,
-        }
-    }
-}
-
-/// `4-5` → [4, 5]; `4` → [4, 4]; `0` → off (the classifier checks the sizes before training).
-fn parse_range(s: &str) -> Result<[usize; 2], String> {
-    let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let parse = |x: &str| x.trim().parse::<usize>().map_err(|_| format!("expected MIN-MAX such as 4-5, got {s:?}"));
-    Ok([parse(a)?, parse(b)?])
 }
 
 impl ModelArgs {
@@ -426,31 +282,7 @@ impl ModelArgs {
             }
             None => Lexicon::default(),
         };
-        Ok(TrainConfig {
-            tokenizer: TokenizerConfig {
-                stopwords: self.stopwords,
-                stemming: self.stemming,
-                numbers: self.numbers.into(),
-                stem_language: self.stem_language.into(),
-            },
-            min_df: self.min_df,
-            alpha: self.alpha,
-            variant: self.variant.into(),
-            weighting: Weighting {
-                binary: self.binary,
-                sublinear_tf: self.sublinear_tf,
-                idf: self.idf,
-                l2_norm: self.l2_norm,
-            },
-            bigrams: self.bigrams,
-            char_ngrams: self.char_ngrams,
-            section_features: self.section_features,
-            decompound: self.decompound,
-            lexicon,
-            calibrate: self.calibrate,
-            per_language: self.per_language,
-            stemmed_languages: self.stemmed_languages.iter().filter(|l| !l.is_empty()).cloned().collect(),
-        })
+        Ok(TrainConfig { lexicon, ..self.settings.config()? })
     }
 }
 

@@ -1,40 +1,25 @@
-//! `paratopic.train(..., **settings)`: the CLI's training flags as keyword arguments (the flag
-//! names with underscores), turned into a [`TrainConfig`]. Defaults are
-//! `TrainConfig::default()`'s, as for the flags; `--labels` is `classes` (`labels` is the
-//! argument with the gold labels).
+//! `paratopic.train(..., **settings)`: the classifier's settings table (the CLI's training
+//! flags) as keyword arguments, the flag names with underscores. Each value is checked for its
+//! Python type, written in the CLI's text form and set by the table's parser, so a setting
+//! means the same in both. `--labels` is `classes` (`labels` is the argument with the gold
+//! labels).
 
-use paratopic_classifier::{Lexicon, TrainConfig, Variant};
-use paratopic_ingest::{NumberPolicy, StemLanguage};
+use paratopic_classifier::settings::{Form, SETTINGS};
+use paratopic_classifier::{Lexicon, TrainConfig};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use crate::error::Error;
 
-/// The settings `train` takes, in the order `paratopic train --help` lists them.
-pub const NAMES: &[&str] = &[
-    "variant",
-    "alpha",
-    "min_df",
-    "stopwords",
-    "stemming",
-    "stem_language",
-    "numbers",
-    "binary",
-    "sublinear_tf",
-    "idf",
-    "l2_norm",
-    "bigrams",
-    "char_ngrams",
-    "decompound",
-    "calibrate",
-    "per_language",
-    "stemmed_languages",
-    "section_features",
-    "lexicon",
-    "lexicon_weight",
-    "classes",
-];
+/// The settings `train` takes besides the classifier's table: the data of a training run.
+const DATA_SETTINGS: [&str; 3] = ["lexicon", "lexicon_weight", "classes"];
+
+/// The settings `train` takes, in the order `paratopic train --help` lists them: the
+/// classifier's table ([`SETTINGS`]), then the lexicon, its weight and the label set.
+pub fn names() -> Vec<String> {
+    SETTINGS.iter().map(|s| s.keyword()).chain(DATA_SETTINGS.iter().map(|s| s.to_string())).collect()
+}
 
 /// What the settings give: the training settings and the label set, if fixed.
 pub struct Settings {
@@ -54,44 +39,23 @@ pub fn parse(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
     for (key, value) in settings.iter() {
         let name: String = key.extract()?;
         let v = Value { name: &name, value: &value };
+        if let Some(setting) = SETTINGS.iter().find(|s| s.keyword() == name) {
+            // The value in the CLI's text form, read by the table's own parser.
+            let text = match setting.form {
+                Form::Bool => v.get::<bool>()?.to_string(),
+                Form::Number => v.get::<f64>()?.to_string(),
+                Form::Count => v.count()?.to_string(),
+                Form::Choice => setting.choices[v.choice(setting.choices)?].to_owned(),
+                Form::List => v.strings()?.join(","),
+                Form::Range => {
+                    let [min, max] = v.char_ngrams()?;
+                    format!("{min}-{max}")
+                }
+            };
+            (setting.set)(&mut config, &text).map_err(|e| PyValueError::new_err(format!("setting {name}: {e}")))?;
+            continue;
+        }
         match name.as_str() {
-            "variant" => {
-                config.variant = match v.choice(&["multinomial", "complement", "complement-normalized"])? {
-                    0 => Variant::Multinomial,
-                    1 => Variant::Complement,
-                    _ => Variant::ComplementNormalized,
-                }
-            }
-            "alpha" => config.alpha = v.get()?,
-            "min_df" => config.min_df = v.count()?,
-            "stopwords" => config.tokenizer.stopwords = v.get()?,
-            "stemming" => config.tokenizer.stemming = v.get()?,
-            "stem_language" => {
-                config.tokenizer.stem_language = match v.choice(&["german", "english"])? {
-                    0 => StemLanguage::German,
-                    _ => StemLanguage::English,
-                }
-            }
-            "numbers" => {
-                config.tokenizer.numbers = match v.choice(&["drop", "placeholder", "keep"])? {
-                    0 => NumberPolicy::Drop,
-                    1 => NumberPolicy::Placeholder,
-                    _ => NumberPolicy::Keep,
-                }
-            }
-            "binary" => config.weighting.binary = v.get()?,
-            "sublinear_tf" => config.weighting.sublinear_tf = v.get()?,
-            "idf" => config.weighting.idf = v.get()?,
-            "l2_norm" => config.weighting.l2_norm = v.get()?,
-            "bigrams" => config.bigrams = v.get()?,
-            "char_ngrams" => config.char_ngrams = v.char_ngrams()?,
-            "decompound" => config.decompound = v.get()?,
-            "calibrate" => config.calibrate = v.get()?,
-            "per_language" => config.per_language = v.get()?,
-            "stemmed_languages" => {
-                config.stemmed_languages = v.strings()?.into_iter().filter(|l| !l.is_empty()).collect()
-            }
-            "section_features" => config.section_features = v.get()?,
             "lexicon" => config.lexicon.terms = v.lexicon()?,
             "lexicon_weight" => lexicon_weight = Some(v.get::<f64>()?),
             // `--labels`, named for scikit-learn's `classes` (`labels` is the gold labels).
@@ -99,7 +63,7 @@ pub fn parse(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
             _ => {
                 return Err(PyTypeError::new_err(format!(
                     "train() got an unknown setting {name:?} (settings: {})",
-                    NAMES.join(", ")
+                    names().join(", ")
                 )))
             }
         }

@@ -63,6 +63,49 @@ def test_settings_are_the_cli_flags(cli: Path, tmp_path: Path) -> None:
     assert paratopic.train(texts, labels, **{**settings, "alpha": 1.0}).to_bytes() != model.to_bytes()
 
 
+#: For every setting `train` takes: a value other than its default, and the same as CLI flags.
+EVERY_SETTING = {
+    "variant": ("complement-normalized", ["--variant", "complement-normalized"]),
+    "alpha": (0.25, ["--alpha", "0.25"]),
+    "min_df": (2, ["--min-df", "2"]),
+    "stopwords": (False, ["--stopwords", "false"]),
+    "stemming": (True, ["--stemming", "true"]),
+    "stem_language": ("english", ["--stemming", "true", "--stem-language", "english"]),
+    "numbers": ("keep", ["--numbers", "keep"]),
+    "binary": (True, ["--binary", "true"]),
+    "sublinear_tf": (True, ["--sublinear-tf", "true"]),
+    "idf": (True, ["--idf", "true"]),
+    "l2_norm": (True, ["--l2-norm", "true"]),
+    "bigrams": (True, ["--bigrams", "true"]),
+    "char_ngrams": ((3, 4), ["--char-ngrams", "3-4"]),
+    "decompound": (False, ["--decompound", "false"]),
+    "calibrate": (True, ["--calibrate", "true"]),
+    "per_language": (False, ["--per-language", "false"]),
+    "stemmed_languages": (["de", "en"], ["--stemmed-languages", "de,en"]),
+    "section_features": (True, ["--section-features", "true"]),
+    "lexicon": (str(ROOT / "corpus" / "lexicon.toml"), ["--lexicon", str(ROOT / "corpus" / "lexicon.toml")]),
+    "lexicon_weight": (2.0, ["--lexicon", str(ROOT / "corpus" / "lexicon.toml"), "--lexicon-weight", "2"]),
+    "classes": (["other", "ai", "wsis", "financing", "cybersecurity"], ["--labels", "other,ai,wsis,financing,cybersecurity"]),
+}
+
+
+def test_every_setting_is_the_cli_flag(cli: Path, tmp_path: Path) -> None:
+    # One case per setting, so that a setting added to the table without a case here fails.
+    assert set(EVERY_SETTING) == set(paratopic.SETTINGS)
+    texts, labels = authored(every=8)
+    base = paratopic.train(texts, labels, calibrate=False).to_bytes()
+    for name, (value, flags) in EVERY_SETTING.items():
+        settings = {"calibrate": False, name: value}
+        if name == "stem_language":
+            settings["stemming"] = True
+        if name == "lexicon_weight":
+            settings["lexicon"] = str(ROOT / "corpus" / "lexicon.toml")
+        model = paratopic.train(texts, labels, **settings).to_bytes()
+        cli_flags = flags if name == "calibrate" else ["--calibrate", "false", *flags]
+        assert model == cli_train(cli, tmp_path, texts, labels, *cli_flags), name
+        assert model != base, f"{name}={value!r} changes nothing"
+
+
 def test_training_is_deterministic() -> None:
     texts, labels = authored(every=5)
     first = paratopic.train(texts, labels, calibrate=False)

@@ -35,6 +35,7 @@ mod folds;
 mod hint;
 pub mod metrics;
 mod model;
+pub mod settings;
 mod suggest;
 mod train;
 

@@ -23,7 +23,8 @@ use rayon::prelude::*;
 
 use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
-use crate::output::{self, Chunk, Encoder, Format, Record, Scores, Sink};
+use crate::output::{Chunk, Encoder, Format, Sink};
+use crate::record::{self, Record, Scores};
 use crate::tally::Tally;
 
 /// Files up to this size are read whole; larger ones (and longer streams) in pieces of
@@ -742,7 +743,7 @@ impl Ctx<'_> {
                 record.explain = labeled.label.filter(|_| self.opts.explain > 0).map(|label| {
                     // The model of the paragraph's language scored it; it explains it too.
                     let terms = self.model.route(lang.lang).explain(&v, label, self.opts.explain);
-                    terms.into_iter().map(|(t, w)| (t, output::round(w))).collect()
+                    terms.into_iter().map(|(t, w)| (t, record::round(w))).collect()
                 });
                 record.scores = Some(Scores { labels, values: p.probabilities });
             }

@@ -8,6 +8,7 @@ mod input;
 mod output;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod record;
 mod report;
 mod settings;
 mod suggest;

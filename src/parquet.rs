@@ -24,7 +24,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
-use crate::output::{round, Record};
+use crate::record::{round, Record};
 
 /// At most this many rows per row group (a million took a gigabyte of memory to write).
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;

@@ -4,29 +4,13 @@
 
 use std::fmt::Write as _;
 
+use super::escape::esc;
 use super::svg::{self, class};
 use super::{Report, LEAST_CONFIDENT, MAX_CELLS, MAX_STRIPS, NO_TOPIC};
 use crate::tally::Tally;
 
 /// Above this many documents, the topic-mix rows and the strips scroll in a box of their own.
 const SCROLL_ROWS: usize = 30;
-
-/// Escapes text for HTML content and quoted attributes (line breaks kept as `&#10;`).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("&#10;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A share in percent with one decimal (`–` for an empty total).
 fn share(n: usize, total: usize) -> String {

@@ -7,6 +7,7 @@
 //! small whatever the run; [`Builder::finish`] turns it into a [`Report`] that `html` renders.
 //! The same records always give the same bytes: no clock, no hash-map order, fixed decimals.
 
+mod escape;
 mod gold;
 mod html;
 mod svg;
@@ -24,7 +25,7 @@ use paratopic_ingest::Kind;
 use serde::Deserialize;
 
 use crate::destination::Destination;
-use crate::output::round;
+use crate::record::round;
 use crate::tally::Tally;
 
 pub use gold::Gold;
@@ -63,7 +64,7 @@ pub struct Row {
 
 impl Row {
     /// The report's view of a record `classify` has just produced.
-    pub fn from_record(r: &crate::output::Record<'_>) -> Self {
+    pub fn from_record(r: &crate::record::Record<'_>) -> Self {
         Row {
             doc: r.doc.to_owned(),
             id: r.id.map(str::to_owned),

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::esc;
+use super::escape::esc;
 use super::{Part, Strip, HIST_BINS};
 
 /// Paul Tol's colour-blind-safe schemes: "bright" for up to 6 labels, "muted" for up to 9, and

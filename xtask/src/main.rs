@@ -13,6 +13,8 @@ mod tidy;
 
 use std::path::Path;
 
+use anyhow::Context;
+
 use args::{flag, known_options};
 use project::root;
 use std::process::ExitCode;
@@ -28,7 +30,8 @@ tasks:
   eval [--check] [--table] [--corpus DIR] [--card FILE]
             cross-validate the default settings on the seed paragraphs (5-fold and
             leave-one-document-out) and write the figures into models/default.md;
-            --check fails instead when a figure is below the committed card;
+            --check fails instead when a figure is below the committed card, or when
+            ../shared/tools/heldout-guard finds held-out material in corpus/;
             --table measures the settings grid into docs/measurements.md
   bench [--mb N] [--big-mb N]
             throughput and peak memory of paratopic classify (1 and 2 threads) and train,
@@ -94,6 +97,7 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     println!("leave-one-document-out:\n{}", figures.lodo.to_table());
     println!("English authored paragraphs, {}-fold cross-validation:\n{}", eval::FOLDS, figures.en_cv.to_table());
     if check {
+        heldout_guard(corpus_dir)?;
         return eval::check(card, &figures);
     }
     let model_path = root().join(project::MODEL_FILE);
@@ -105,6 +109,28 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     let text = retrain::model_card(&corpus, &model, &bytes, &figures, &held_out);
     project::write_together(&[(card, text.as_bytes())])?;
     println!("wrote {}", card.display());
+    Ok(())
+}
+
+/// Runs `../shared/tools/heldout-guard` over the corpus's training and dev files when it is
+/// there: a text of held-out evaluation material in them fails the check.
+fn heldout_guard(corpus_dir: &Path) -> anyhow::Result<()> {
+    let guard = root().join("../shared/tools/heldout-guard");
+    if !guard.exists() {
+        println!("heldout-guard: {} is absent; skipped", guard.display());
+        return Ok(());
+    }
+    let dirs = ["authored", "dev", "labels", "real"].map(|d| corpus_dir.join(d));
+    let out = std::process::Command::new(&guard)
+        .args(dirs.iter().filter(|d| d.exists()))
+        .output()
+        .with_context(|| format!("{}", guard.display()))?;
+    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let clean = report.contains(" 0 overlap");
+    println!("heldout-guard: {}", report.lines().last().unwrap_or("no output"));
+    if !out.status.success() || !clean {
+        anyhow::bail!("heldout-guard reports held-out material in the corpus; drop it:\n{report}");
+    }
     Ok(())
 }
 

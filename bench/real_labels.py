@@ -1,0 +1,66 @@
+"""The default model (or one trained with the real labels) on the real labeled paragraphs of
+corpus/real, by document: accuracy, topic precision and recall, and the share of off-topic
+paragraphs given a topic. Each document is classified as one JSONL input, as a user would.
+
+    python3 bench/real_labels.py                 # the committed default model
+    python3 bench/real_labels.py --with-real     # 5 folds by document: trained on the
+                                                 # authored and seed paragraphs and the real
+                                                 # paragraphs of the other folds
+Needs target/release/paratopic (cargo build --release).
+"""
+
+import glob
+import hashlib
+import json
+import subprocess
+import sys
+
+BIN = "target/release/paratopic"
+LABELS = "cybersecurity,ai,wsis,financing,other"
+
+
+def jsonl(paths):
+    return [json.loads(line) for p in paths for line in open(p) if line.strip()]
+
+
+def classify(model, rows):
+    lines = "".join(json.dumps({"text": r["text"]}, ensure_ascii=False) + "\n" for r in rows)
+    out = subprocess.run([BIN, "classify", "--model", model, "--input-format", "jsonl", "-q", "-"],
+                         input=lines.encode(), capture_output=True, check=True).stdout.decode()
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def main():
+    real = jsonl(sorted(glob.glob("corpus/real/labels/*.jsonl")))
+    docs = sorted({r["doc"] for r in real})
+    pairs = []
+    if "--with-real" in sys.argv:
+        base = [{"text": r["text"], "label": r["label"]}
+                for r in jsonl(sorted(glob.glob("corpus/authored/*.jsonl")) + sorted(glob.glob("corpus/labels/*.jsonl")))]
+        fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs}
+        for k in range(5):
+            train = base + [{"text": r["text"], "label": r["label"]} for r in real if fold[r["doc"]] != k]
+            with open("target/real-train.jsonl", "w") as f:
+                f.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in train)
+            subprocess.run([BIN, "train", "--data", "target/real-train.jsonl", "--lexicon", "corpus/lexicon.toml",
+                            "--labels", LABELS, "-o", "target/real-fold.model", "-q"], check=True)
+            for d in docs:
+                if fold[d] == k:
+                    rows = [r for r in real if r["doc"] == d]
+                    pairs += zip(rows, classify("target/real-fold.model", rows))
+    else:
+        for d in docs:
+            rows = [r for r in real if r["doc"] == d]
+            pairs += zip(rows, classify("models/default.model", rows))
+    right = sum(r["label"] == c["label"] for r, c in pairs)
+    given = [(r, c) for r, c in pairs if c["label"] not in (None, "other")]
+    topic = [(r, c) for r, c in pairs if r["label"] != "other"]
+    off = [(r, c) for r, c in pairs if r["label"] == "other"]
+    print(f"paragraphs {len(pairs)}, documents {len(docs)}")
+    print(f"accuracy {right / len(pairs):.4f}")
+    print(f"topic precision {sum(r['label'] == c['label'] for r, c in given) / max(len(given), 1):.4f} ({len(given)} given a topic)")
+    print(f"topic recall {sum(r['label'] == c['label'] for r, c in topic) / max(len(topic), 1):.4f} ({len(topic)} about a topic)")
+    print(f"off-topic given a topic {sum(c['label'] not in (None, 'other') for r, c in off) / max(len(off), 1):.4f} ({len(off)} off-topic)")
+
+
+main()

@@ -148,8 +148,8 @@ const CSV_COLUMNS: &[(&str, Column)] = &[
     ("paragraph", |r| r.paragraph.to_string()),
     ("start", |r| r.start.to_string()),
     ("end", |r| r.end.to_string()),
-    ("kind", |r| r.kind.to_owned()),
-    ("format", |r| r.format.unwrap_or_default().to_owned()),
+    ("kind", |r| r.kind.as_str().to_owned()),
+    ("format", |r| r.format.map_or("", |f| f.as_str()).to_owned()),
     ("page", |r| r.page.map(|p| p.to_string()).unwrap_or_default()),
     ("section", |r| r.section.unwrap_or_default().to_owned()),
     ("text", |r| r.text.to_owned()),
@@ -234,9 +234,9 @@ fn jsonl_record(out: &mut Vec<u8>, r: &Record<'_>) -> Result<()> {
     field(out, "paragraph", &r.paragraph)?;
     field(out, "start", &r.start)?;
     field(out, "end", &r.end)?;
-    field(out, "kind", r.kind)?;
+    field(out, "kind", r.kind.as_str())?;
     if let Some(format) = r.format {
-        field(out, "format", format)?;
+        field(out, "format", format.as_str())?;
     }
     if let Some(page) = r.page {
         field(out, "page", &page)?;
@@ -324,8 +324,8 @@ mod tests {
             paragraph: 3,
             start: 10,
             end: 99,
-            kind: "body",
-            format: Some("pdf"),
+            kind: paratopic_ingest::Kind::Body,
+            format: Some(paratopic_ingest::Format::Pdf),
             page: Some(2),
             section: Some("§ 1\tHead"),
             text: "Ein \"Text\"\u{1}\r\n mit Umlauten: äöü \\ Ende",

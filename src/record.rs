@@ -2,6 +2,7 @@
 //! `output.rs`, Parquet in `parquet.rs`, the report's rows), with the rounding of its numbers.
 
 use paratopic_classifier::Decision;
+use paratopic_ingest::{Format, Kind};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -14,10 +15,10 @@ pub struct Record<'a> {
     pub paragraph: usize,
     pub start: usize,
     pub end: usize,
-    pub kind: &'static str,
+    pub kind: Kind,
     /// The document format (`text`, `pdf`, `html`, `docx`, `odt`); absent for JSONL input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "format_name")]
+    pub format: Option<Format>,
     /// The page the paragraph starts on (PDF only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -67,6 +68,13 @@ pub fn round(v: f64) -> f64 {
 fn rounded<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match v {
         Some(v) => s.serialize_f64(round(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+fn format_name<S: Serializer>(format: &Option<Format>, s: S) -> Result<S::Ok, S::Error> {
+    match format {
+        Some(f) => s.serialize_str(f.as_str()),
         None => s.serialize_none(),
     }
 }

@@ -69,7 +69,7 @@ impl Row {
             doc: r.doc.to_owned(),
             id: r.id.map(str::to_owned),
             paragraph: r.paragraph,
-            kind: Kind::from_name(r.kind).unwrap_or(Kind::Body),
+            kind: r.kind,
             section: r.section.map(|s| cut(s, TABLE_CHARS)),
             text: cut(r.text, TABLE_CHARS),
             label: r.label.map(str::to_owned),

@@ -53,8 +53,8 @@ pub struct ClassifyOptions {
     pub report: Option<crate::report::RunReport>,
 }
 
-/// Set by the Ctrl-C handler; the job stops at the next paragraph and removes its partial
-/// output.
+/// Set by the Ctrl-C handler; the job stops before the next unit it reads or labels and
+/// removes its partial output.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The error of a job stopped by Ctrl-C (exit code 130).

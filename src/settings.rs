@@ -24,12 +24,8 @@ impl SettingArgs {
 fn arg(setting: &'static Setting) -> Arg {
     // The defaults are made once per process, for clap's help and matching.
     let default: &'static str = Box::leak(setting.default_text().into_boxed_str());
-    let arg = Arg::new(setting.name)
-        .long(setting.name)
-        .help(setting.help)
-        .default_value(default)
-        .action(ArgAction::Set)
-        .allow_hyphen_values(false);
+    let arg =
+        Arg::new(setting.name).long(setting.name).help(setting.help).default_value(default).action(ArgAction::Set);
     match setting.form {
         Form::Bool => arg.value_name("BOOL").value_parser(PossibleValuesParser::new(["true", "false"])),
         Form::Choice => arg.value_name("NAME").value_parser(PossibleValuesParser::new(setting.choices)),

@@ -45,7 +45,7 @@ pub fn parse(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
                 Form::Bool => v.get::<bool>()?.to_string(),
                 Form::Number => v.get::<f64>()?.to_string(),
                 Form::Count => v.count()?.to_string(),
-                Form::Choice => setting.choices[v.choice(setting.choices)?].to_owned(),
+                Form::Choice => v.get::<String>()?,
                 Form::List => v.strings()?.join(","),
                 Form::Range => {
                     let [min, max] = v.char_ngrams()?;
@@ -108,19 +108,6 @@ impl Value<'_, '_> {
                 .map_err(|_| PyValueError::new_err(format!("setting {}: expected 0 or more, got {n}", self.name))),
             Err(_) => Err(self.type_error("a whole number")),
         }
-    }
-
-    /// One of `choices` (underscores taken as dashes); the index of the one given.
-    fn choice(&self, choices: &[&str]) -> PyResult<usize> {
-        let given: String = self.value.extract().map_err(|_| self.type_error("a str"))?;
-        let normalized = given.to_ascii_lowercase().replace('_', "-");
-        choices.iter().position(|c| *c == normalized).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "setting {}: expected one of {}, got {given:?}",
-                self.name,
-                choices.join(", ")
-            ))
-        })
     }
 
     /// A list of str, or one str of comma-separated items (the CLI's form).

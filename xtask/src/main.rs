@@ -126,9 +126,9 @@ fn heldout_guard(corpus_dir: &Path) -> anyhow::Result<()> {
         .output()
         .with_context(|| format!("{}", guard.display()))?;
     let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let clean = report.contains(" 0 overlap");
     println!("heldout-guard: {}", report.lines().last().unwrap_or("no output"));
-    if !out.status.success() || !clean {
+    // The guard exits 1 when it finds held-out material.
+    if !out.status.success() {
         anyhow::bail!("heldout-guard reports held-out material in the corpus; drop it:\n{report}");
     }
     Ok(())

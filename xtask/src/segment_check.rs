@@ -129,10 +129,8 @@ pub fn score(records: &[String], gold: &[(String, String)]) -> Figures {
 
 fn read_jsonl(path: &Path) -> Result<Vec<Value>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1)))
+    paratopic_ingest::jsonl::lines(&text)
+        .map(|line| serde_json::from_str(line.text).with_context(|| format!("{}:{}", path.display(), line.number)))
         .collect()
 }
 

@@ -2,15 +2,12 @@
 //! in it must exist in the tree, and the map stays within its word budget.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
 /// The most words ARCHITECTURE.md may have.
 pub const MAX_WORDS: usize = 1500;
-
-/// Folders never searched: build output, version control, virtual environments.
-const SKIPPED: [&str; 5] = ["target", ".git", ".venv", "node_modules", "__pycache__"];
 
 /// The extensions that make a backticked span a file path.
 const FILE_EXTENSIONS: [&str; 9] = [".rs", ".md", ".py", ".toml", ".jsonl", ".model", ".txt", ".sh", ".tsv"];
@@ -40,30 +37,28 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// The files the repository keeps: a walk that skips what `.gitignore` names (build output,
+    /// virtual environments) and hidden entries (`.git`), as `paratopic` walks a folder.
     pub fn read(root: &Path) -> Result<Self> {
         let mut tree = Tree { paths: Vec::new(), words: BTreeSet::new() };
-        let mut pending: Vec<PathBuf> = vec![root.to_path_buf()];
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).with_context(|| format!("{}", dir.display()))? {
-                let path = entry?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                if SKIPPED.contains(&name) {
-                    continue;
-                }
-                let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                if path.is_dir() {
-                    pending.push(path);
-                    tree.paths.push(relative + "/");
-                } else {
-                    // This file's test names what must not be found.
-                    let source_file = [".rs", ".py", ".pyi"].iter().any(|e| name.ends_with(e));
-                    if source_file && relative != "xtask/src/tidy.rs" {
-                        let source = std::fs::read_to_string(&path).with_context(|| relative.clone())?;
-                        tree.add_words(&source);
-                    }
-                    tree.paths.push(relative);
-                }
+        let walk = ignore::WalkBuilder::new(root).hidden(true).git_ignore(true).require_git(false).build();
+        for entry in walk {
+            let entry = entry?;
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            if relative.is_empty() {
+                continue;
             }
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                tree.paths.push(relative + "/");
+                continue;
+            }
+            // This file's test names what must not be found.
+            let source_file = [".rs", ".py", ".pyi"].iter().any(|e| relative.ends_with(e));
+            if source_file && relative != "xtask/src/tidy.rs" {
+                let source = std::fs::read_to_string(entry.path()).with_context(|| relative.clone())?;
+                tree.add_words(&source);
+            }
+            tree.paths.push(relative);
         }
         Ok(tree)
     }

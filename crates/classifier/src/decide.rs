@@ -5,7 +5,7 @@
 //!
 //! [`Model::label_all`] labels the paragraphs of one unit (a document, a piece of one, a JSONL
 //! file, a data set): their languages identified among them
-//! ([`paratopic_ingest::identify_in_context`]), then each labeled by [`Model::label`]: the model
+//! ([`paratopic_ingest::identify_in_context`]), then each labeled by `Model::label`: the model
 //! of its language scores it and the [`Rules`] decide.
 
 use paratopic_features::SparseVector;
@@ -105,7 +105,7 @@ impl Model {
     }
 
     /// Labels the paragraphs (text, section heading) of one unit: their languages identified
-    /// among them, then each labeled by [`Model::label`]; in input order. Large units (a data
+    /// among them, then each labeled by `Model::label`; in input order. Large units (a data
     /// set, a Python batch) are labeled in parallel; a document's batch of a few hundred
     /// paragraphs stays on the calling thread, which the CLI already runs in parallel.
     pub fn label_all(&self, paragraphs: &[(&str, Option<&str>)], rules: &Rules) -> Vec<(InContext, Labeled)> {
@@ -130,7 +130,7 @@ impl Model {
     /// Labels one paragraph whose language is `lang` (from
     /// [`paratopic_ingest::identify_in_context`] over its unit), with the model of that
     /// language when this one holds one.
-    pub fn label(&self, text: &str, section: Option<&str>, lang: InContext, rules: &Rules) -> Labeled {
+    fn label(&self, text: &str, section: Option<&str>, lang: InContext, rules: &Rules) -> Labeled {
         if !rules.any_language && !self.reads(lang) {
             return Labeled { label: None, decision: Decision::UnsupportedLanguage, scored: None };
         }

@@ -8,7 +8,6 @@
 //! whatever the input size, and the output never depends on the thread count.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,20 +15,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Decision, Model, Rules};
-use paratopic_ingest::decode;
-use paratopic_ingest::stream::{self, Head, Pieces, PIECE_BYTES};
-use paratopic_ingest::{Format as DocFormat, IngestError, Kind, Layout, Paragraph};
+use paratopic_ingest::stream::{Piece, Pieces, PIECE_BYTES};
+use paratopic_ingest::{decode, Batch, DocumentStream, Format as DocFormat, IngestError, Kind, Part, WHOLE_BYTES};
 use rayon::prelude::*;
 
 use crate::destination::Destination;
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
 use crate::output::{Chunk, Encoder, Format, Sink};
-use crate::record::{self, Record, Scores};
 use crate::tally::Tally;
+use paratopic_record::{self as record, Record, Scores};
 
-/// Files up to this size are read whole; larger ones (and longer streams) in pieces of
-/// [`PIECE_BYTES`].
-const WHOLE_FILE_BYTES: usize = 4 << 20;
 /// Small files are batched until a batch holds this many bytes or [`BATCH_FILES`] files.
 const BATCH_BYTES: u64 = 8 << 20;
 const BATCH_FILES: usize = 64;
@@ -78,8 +73,9 @@ fn check_interrupt() -> Result<()> {
 
 /// The paragraphs of one unit before scoring, with what the main thread needs to fix.
 enum Parsed {
-    /// Paragraphs of a document (or a piece of one); `index` and `section` are local.
-    Text { paragraphs: Vec<Paragraph>, format: DocFormat, notes: Vec<String> },
+    /// Paragraphs of a document (or of a piece of one, placed in the document by its
+    /// [`DocumentStream`] before they are fixed).
+    Text { batch: Batch, notes: Vec<String> },
     /// JSONL lines: a record or (line, reason) when it is invalid; line numbers are local.
     Jsonl(Vec<Result<JsonlRecord, (usize, String)>>),
     /// The unit is not classified; the warning to print.
@@ -113,11 +109,11 @@ struct Scored {
 /// Paragraphs per language the model does not read.
 type Unread = std::collections::BTreeMap<&'static str, usize>;
 
-/// Per-document state carried from one piece to the next.
+/// JSONL state carried from one piece to the next (a document's own is in its
+/// [`DocumentStream`]).
 #[derive(Default)]
 struct Carry {
     paragraphs: usize,
-    section: Option<String>,
     /// Lines before the piece being fixed (JSONL line numbers are local to a piece).
     jsonl_lines: usize,
     /// The JSONL ids seen so far, as 64-bit hashes (with the line of each), so that a stream of
@@ -187,8 +183,8 @@ struct Job<'a> {
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
     header: Option<Chunk>,
-    /// A large file being checked for UTF-8 (see [`Job::utf8_throughout`]).
-    prechecked: Option<(&'a Source, std::thread::JoinHandle<Result<bool>>)>,
+    /// A large file being opened (see [`Job::open_large`]).
+    prechecked: Option<(&'a Source, std::thread::JoinHandle<Result<DocumentStream, IngestError>>)>,
     files_done: usize,
     files_total: usize,
     report: Option<crate::report::Builder>,
@@ -225,19 +221,19 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
         bail!("Parquet is binary: give `-o FILE`, or redirect the standard output");
     }
     // Before a large text file can be streamed, it is read once to check that it is UTF-8
-    // throughout, and the model is loaded: tens of milliseconds each, with nothing else to do.
-    // The first such file is checked on a thread of its own while the model loads; the job
-    // takes the answer when it comes to the file (and leaves it if it stops before).
+    // throughout (when it is opened), and the model is loaded: tens of milliseconds each, with
+    // nothing else to do. The first such file is opened on a thread of its own while the model
+    // loads; the job takes it when it comes to the file (and leaves it if it stops before).
     let prechecked = sources
         .iter()
         .filter(|_| opts.input_format == InputFormat::Text)
         .find(|s| {
-            s.size() > WHOLE_FILE_BYTES as u64
+            s.size() > WHOLE_BYTES as u64
                 && matches!(s, Source::File { path, .. } if DocFormat::from_path(path) == Some(DocFormat::Text))
         })
         .map(|source| {
             let owned = source.clone();
-            (source, std::thread::spawn(move || utf8_throughout(&owned)))
+            (source, std::thread::spawn(move || owned.document()))
         });
     let model = load_model();
     let model = &model?;
@@ -285,11 +281,11 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
     };
     job.header = encoder.header()?;
 
-    let mut batch: Vec<(&Source, Option<Vec<u8>>)> = Vec::new();
+    let mut batch: Vec<(&Source, Option<DocumentStream>)> = Vec::new();
     let mut batch_bytes = 0;
     for source in &sources {
         check_interrupt()?;
-        if matches!(source, Source::Stream { .. }) || source.size() > WHOLE_FILE_BYTES as u64 {
+        if matches!(source, Source::Stream { .. }) || source.size() > WHOLE_BYTES as u64 {
             job.whole_files(std::mem::take(&mut batch))?;
             batch_bytes = 0;
             job.large(source)?;
@@ -336,16 +332,16 @@ impl Job<'_> {
         self.progress.suspend(|| eprintln!("paratopic: {message}"));
     }
 
-    /// Small files (or streams already read to their end), each read whole, in parallel.
-    fn whole_files(&mut self, units: Vec<(&Source, Option<Vec<u8>>)>) -> Result<()> {
+    /// Small files (or documents already opened and read whole), each read whole, in
+    /// parallel.
+    fn whole_files(&mut self, units: Vec<(&Source, Option<DocumentStream>)>) -> Result<()> {
         if units.is_empty() {
             return Ok(());
         }
         let ctx = self.ctx;
-        let sizes: Vec<u64> =
-            units.iter().map(|(s, bytes)| bytes.as_ref().map_or(s.size(), |b| b.len() as u64)).collect();
+        let sizes: Vec<u64> = units.iter().map(|(s, _)| s.size()).collect();
         let parsed: Vec<(&Source, Result<Parsed>)> =
-            units.into_par_iter().map(|(s, bytes)| (s, ctx.parse_whole(s, bytes))).collect();
+            units.into_par_iter().map(|(s, document)| (s, ctx.parse_whole(s, document))).collect();
         let mut fixed = Vec::with_capacity(parsed.len());
         for (source, parsed) in parsed {
             let items = self.fix(source, parsed?, &mut Carry::default())?;
@@ -408,30 +404,26 @@ impl Job<'_> {
                 *self.skipped.entry(SkipReason::Failed).or_insert(0) += 1;
                 Ok(None)
             }
-            Parsed::Text { paragraphs, format, notes } => {
+            Parsed::Text { batch, notes } => {
                 for n in notes {
                     self.note(n);
                 }
-                let mut items = Vec::with_capacity(paragraphs.len());
-                for mut p in paragraphs {
-                    if p.kind == Kind::Heading {
-                        carry.section = Some(p.text.clone());
-                    } else if p.section.is_none() {
-                        p.section.clone_from(&carry.section);
-                    }
-                    items.push(Item {
+                let format = Some(batch.format);
+                let items = batch
+                    .paragraphs
+                    .into_iter()
+                    .map(|p| Item {
                         id: None,
-                        paragraph: carry.paragraphs + p.index,
+                        paragraph: p.index,
                         start: p.start,
                         end: p.end,
                         kind: p.kind,
                         section: p.section,
                         text: p.text,
-                        format: Some(format),
+                        format,
                         page: p.page,
-                    });
-                }
-                carry.paragraphs += items.len();
+                    })
+                    .collect();
                 Ok(Some(items))
             }
             Parsed::Jsonl(lines) => {
@@ -481,65 +473,40 @@ impl Job<'_> {
     /// paragraph spans the cut, parsed and scored in parallel, written in order, so that memory
     /// holds a few pieces whatever the length. Other formats and legacy encodings are read
     /// whole (a PDF or a Word file is parsed as a whole; a legacy encoding is detected over
-    /// the whole text).
+    /// the whole text): the [`DocumentStream`] decides.
     fn large(&mut self, source: &Source) -> Result<()> {
-        let jsonl = self.ctx.opts.input_format == InputFormat::Jsonl;
-        let name = source.path_or_dash();
-        let (reader, head): (Box<dyn Read + Send>, Vec<u8>) = match source {
-            Source::File { path, .. } => {
-                let whole = !jsonl && (format_of(path)? != DocFormat::Text || !self.utf8_throughout(source)?);
-                if whole {
-                    return self.whole_files(vec![(source, None)]);
-                }
-                (source.open()?, Vec::new())
-            }
-            Source::Stream { .. } => {
-                let mut reader = source.open()?;
-                let mut head = Vec::new();
-                // The first bytes tell binary input (`/dev/zero`) before any more is read; a
-                // PDF or a Word file is a document, read whole below.
-                let mut ended = stream::read_head(&mut reader, &mut head, 8192).with_context(|| source.name())?;
-                let document = !jsonl && DocFormat::detect(&name, &head) != DocFormat::Text;
-                if let Some(kind) = decode::binary_signature(&head).filter(|_| !document) {
-                    bail!(IngestError::Binary { path: name, kind });
-                }
-                if !ended {
-                    ended =
-                        stream::read_head(&mut reader, &mut head, WHOLE_FILE_BYTES).with_context(|| source.name())?;
-                }
-                let streamable = jsonl
-                    || stream::inspect_head(&head) == Head::Utf8 && DocFormat::detect(&name, &head) == DocFormat::Text;
-                if !ended && !streamable {
-                    if self.ctx.opts.verbose {
-                        self.note(format!("{}: not UTF-8 text, read whole", source.name()));
-                    }
-                    reader.read_to_end(&mut head).with_context(|| source.name())?;
-                    ended = true;
-                }
-                if ended {
-                    return self.whole_files(vec![(source, Some(head))]);
-                }
-                (reader, head)
+        if self.ctx.opts.input_format == InputFormat::Jsonl {
+            let pieces = paratopic_ingest::line_pieces(&source.path_or_dash(), source.open()?)?;
+            return self.pieces(source, Feed::Jsonl(pieces));
+        }
+        let document = match self.open_large(source) {
+            Ok(document) => document,
+            Err(e) => {
+                let parsed = skip_or_fail(source, e)?;
+                self.fix(source, parsed, &mut Carry::default())?;
+                self.file_done(source.size());
+                return Ok(());
             }
         };
-        let layout = jsonl.then_some(Layout::LinePerParagraph);
-        let mut pieces = Pieces::new(reader, head, layout);
-        if jsonl {
-            pieces = pieces.count_lines();
+        if !document.in_pieces() {
+            return self.whole_files(vec![(source, Some(document))]);
         }
-        self.pieces(source, pieces)
+        if self.ctx.opts.verbose {
+            self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
+        }
+        self.pieces(source, Feed::Document(document))
     }
 
-    /// Whether the file `source` is UTF-8 throughout (for the first large file, the answer of
-    /// the check begun while the model loaded).
-    fn utf8_throughout(&mut self, source: &Source) -> Result<bool> {
+    /// Opens a large file or a stream (for the first large text file, the one opened while
+    /// the model loaded).
+    fn open_large(&mut self, source: &Source) -> Result<DocumentStream, IngestError> {
         match self.prechecked.take() {
-            Some((checked, check)) if std::ptr::eq(checked, source) => {
-                check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            Some((opened, open)) if std::ptr::eq(opened, source) => {
+                open.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             }
             other => {
                 self.prechecked = other;
-                utf8_throughout(source)
+                source.document()
             }
         }
     }
@@ -549,14 +516,11 @@ impl Job<'_> {
     /// parsed, scored as soon as it is fixed, and written in order. This thread reads, fixes and
     /// writes, and helps with the work while it waits; at most [`PIECES_PER_WORKER`] pieces per
     /// worker are in flight, which bounds memory.
-    fn pieces(&mut self, source: &Source, mut pieces: Pieces<Box<dyn Read + Send>>) -> Result<()> {
+    fn pieces(&mut self, source: &Source, mut feed: Feed) -> Result<()> {
         let window = PIECES_PER_WORKER * rayon::current_num_threads();
         let mut carry = Carry::default();
         let mut summary = Tally::new(self.ctx.model.labels().len());
         let mut unread = Unread::new();
-        if self.ctx.opts.verbose && self.ctx.opts.input_format == InputFormat::Text {
-            self.note(format!("{}: decoded as UTF-8, read in pieces of {PIECE_BYTES} bytes", source.name()));
-        }
         let ctx = self.ctx;
         let name = source.path_or_dash();
         let (finished, done) = std::sync::mpsc::channel::<Done>();
@@ -572,15 +536,14 @@ impl Job<'_> {
             loop {
                 check_interrupt()?;
                 while !at_end && read - written < window {
-                    let Some(piece) = pieces.next_piece().with_context(|| source.name())? else {
+                    let Some(work) = feed.next(source)? else {
                         at_end = true;
                         break;
                     };
-                    let layout = pieces.layout().unwrap_or(Layout::LinePerParagraph);
-                    lines.push_back((piece.first_line, piece.bytes.len()));
+                    lines.push_back(work.lines());
                     let (finished, name, n) = (finished.clone(), &name, read);
                     scope.spawn_fifo(move |_| {
-                        let result = guarded(|| ctx.parse_piece(source, name, piece, layout));
+                        let result = guarded(|| ctx.parse_piece(name, work));
                         // The receiver outlives the scope.
                         let _ = finished.send(Done::Parsed(n, result));
                     });
@@ -599,7 +562,11 @@ impl Job<'_> {
                 }
                 while let Some(result) = parsed.remove(&fixed) {
                     carry.jsonl_lines = lines[fixed - written].0 - 1;
-                    let items = self.fix(source, result?, &mut carry)?;
+                    let mut result = result?;
+                    if let (Feed::Document(document), Parsed::Text { batch, .. }) = (&mut feed, &mut result) {
+                        document.place(batch);
+                    }
+                    let items = self.fix(source, result, &mut carry)?;
                     let (finished, n) = (finished.clone(), fixed);
                     scope.spawn_fifo(move |_| {
                         let result = guarded(|| ctx.score(source.id(), &items));
@@ -625,6 +592,38 @@ impl Job<'_> {
         self.files_done += 1;
         self.progress.set_message(format!("{}/{} files", self.files_done, self.files_total));
         Ok(())
+    }
+}
+
+/// What a large unit is read as, piece by piece.
+enum Feed {
+    Document(DocumentStream),
+    Jsonl(Pieces<Box<dyn Read + Send>>),
+}
+
+/// One piece of a [`Feed`], read and ready to parse.
+enum Work {
+    Part(Part),
+    Jsonl(Piece),
+}
+
+impl Feed {
+    /// The next piece, in order; `None` at the end.
+    fn next(&mut self, source: &Source) -> Result<Option<Work>> {
+        Ok(match self {
+            Feed::Document(document) => document.next_part()?.map(Work::Part),
+            Feed::Jsonl(pieces) => pieces.next_piece().with_context(|| source.name())?.map(Work::Jsonl),
+        })
+    }
+}
+
+impl Work {
+    /// The number of its first line (JSONL; 1 for a document) and its length in bytes.
+    fn lines(&self) -> (usize, usize) {
+        match self {
+            Work::Part(part) => (1, part.len()),
+            Work::Jsonl(piece) => (piece.first_line, piece.bytes.len()),
+        }
     }
 }
 
@@ -657,23 +656,14 @@ fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
 
 impl Ctx<'_> {
     /// Parses one piece of a large file or a stream: its paragraphs, or its JSONL lines.
-    fn parse_piece(
-        &self,
-        source: &Source,
-        name: &std::path::Path,
-        piece: stream::Piece,
-        layout: Layout,
-    ) -> Result<Parsed> {
-        if self.opts.input_format == InputFormat::Text {
-            let paragraphs = stream::segment_piece(source.id(), name, piece, layout)?;
-            return Ok(Parsed::Text { paragraphs, format: DocFormat::Text, notes: Vec::new() });
-        }
-        let offset = piece.offset;
-        let text = decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
-            path: name.to_path_buf(),
-            offset: offset + e.utf8_error().valid_up_to(),
-        })?;
-        let mut lines = parse_jsonl(&text, piece.first_line);
+    fn parse_piece(&self, name: &std::path::Path, work: Work) -> Result<Parsed> {
+        let piece = match work {
+            Work::Part(part) => return Ok(Parsed::Text { batch: part.read()?, notes: Vec::new() }),
+            Work::Jsonl(piece) => piece,
+        };
+        let (offset, first_line) = (piece.offset, piece.first_line);
+        let text = piece.into_text(name)?;
+        let mut lines = parse_jsonl(&text, first_line);
         for r in lines.iter_mut().flatten() {
             r.start += offset;
             r.end += offset;
@@ -681,27 +671,27 @@ impl Ctx<'_> {
         Ok(Parsed::Jsonl(lines))
     }
 
-    /// Parses a whole source: its `bytes` when already read, else read from the file.
-    fn parse_whole(&self, source: &Source, bytes: Option<Vec<u8>>) -> Result<Parsed> {
-        let bytes = match bytes.map_or_else(|| source.read_bytes(), Ok) {
-            Ok(bytes) => bytes,
-            Err(e) => return skip_or_fail(source, e),
-        };
+    /// Parses a whole source: its `document` when already opened, else opened here.
+    fn parse_whole(&self, source: &Source, document: Option<DocumentStream>) -> Result<Parsed> {
         if self.opts.input_format == InputFormat::Jsonl {
+            let bytes = match source.read_bytes() {
+                Ok(bytes) => bytes,
+                Err(e) => return skip_or_fail(source, e),
+            };
             let text = decode::utf8_str(&bytes)
-                .map_err(|e| anyhow::anyhow!("{}: not valid UTF-8 at byte {}", source.name(), e.valid_up_to()))?;
+                .map_err(|e| IngestError::NotUtf8 { path: source.path_or_dash(), offset: e.valid_up_to() })?;
             return Ok(Parsed::Jsonl(parse_jsonl(text, 1)));
         }
-        let doc = match source.read(bytes) {
-            Ok(doc) => doc,
+        let batch = match document.map_or_else(|| source.document(), Ok).and_then(DocumentStream::read_all) {
+            Ok(batch) => batch,
             Err(e) => return skip_or_fail(source, e),
         };
         let mut notes = Vec::new();
         if self.opts.verbose {
-            let how = doc.encoding.map_or_else(|| "its text layer".to_owned(), |e| e.describe());
-            notes.push(format!("{}: decoded as {how} (read as {})", source.name(), doc.format.as_str()));
+            let how = batch.encoding.map_or_else(|| "its text layer".to_owned(), |e| e.describe());
+            notes.push(format!("{}: decoded as {how} (read as {})", source.name(), batch.format.as_str()));
         }
-        Ok(Parsed::Text { paragraphs: doc.paragraphs, format: doc.format, notes })
+        Ok(Parsed::Text { batch, notes })
     }
 
     /// Labels and serializes the items of one unit.
@@ -760,23 +750,6 @@ impl Ctx<'_> {
             },
         })
     }
-}
-
-/// Whether the file `source` is UTF-8 throughout (read once, in blocks).
-fn utf8_throughout(source: &Source) -> Result<bool> {
-    stream::is_utf8(source.open()?).with_context(|| source.name())
-}
-
-/// The format of a file, from its name or else its first bytes.
-fn format_of(path: &std::path::Path) -> Result<DocFormat> {
-    if let Some(format) = DocFormat::from_path(path) {
-        return Ok(format);
-    }
-    let mut head = Vec::with_capacity(4096);
-    File::open(path)
-        .and_then(|f| f.take(4096).read_to_end(&mut head))
-        .with_context(|| format!("{}", path.display()))?;
-    Ok(DocFormat::detect(path, &head))
 }
 
 /// The hash under which a JSONL id is remembered.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use paratopic_ingest::jsonl::{self, Fields};
-use paratopic_ingest::Extracted;
+use paratopic_ingest::{DocumentStream, IngestError};
 
 /// One input to classify.
 #[derive(Debug, Clone)]
@@ -69,10 +69,20 @@ impl Source {
         Ok(bytes)
     }
 
-    /// Reads the bytes of this source as a document of the format its name or its first
-    /// bytes show.
-    pub fn read(&self, bytes: Vec<u8>) -> Result<Extracted, paratopic_ingest::IngestError> {
-        paratopic_ingest::read_document(self.id(), bytes, &self.path_or_dash())
+    /// Opens this source as a document: the [`DocumentStream`] that reads it, having decided
+    /// its format and whether it is read whole or in pieces.
+    pub fn document(&self) -> Result<DocumentStream, IngestError> {
+        let source = match self {
+            Source::File { path, .. } => paratopic_ingest::Source::Path(path.clone()),
+            Source::Stream { path: Some(path), .. } => {
+                let file = std::fs::File::open(path).map_err(|error| IngestError::Io { path: path.clone(), error })?;
+                paratopic_ingest::Source::Reader { name: path.clone(), reader: Box::new(file) }
+            }
+            Source::Stream { path: None, .. } => {
+                paratopic_ingest::Source::Reader { name: PathBuf::from("-"), reader: Box::new(std::io::stdin()) }
+            }
+        };
+        DocumentStream::open(self.id(), source)
     }
 }
 

@@ -8,7 +8,6 @@ mod input;
 mod output;
 #[cfg(feature = "parquet")]
 mod parquet;
-mod record;
 mod report;
 mod settings;
 mod suggest;

@@ -4,9 +4,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde::Serialize;
 
-use crate::record::{round, Record};
+use paratopic_record::{round, Record, Type, Value, FIELDS};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -137,53 +136,38 @@ fn io_error(e: parquet::errors::ParquetError) -> std::io::Error {
     }
 }
 
-/// How a CSV column is filled from a record.
-type Column = fn(&Record<'_>) -> String;
-
-/// The CSV columns before the per-label scores, in order, each with how it is filled: the one
-/// list the header and the rows are made from.
-const CSV_COLUMNS: &[(&str, Column)] = &[
-    ("doc", |r| r.doc.to_owned()),
-    ("id", |r| r.id.unwrap_or_default().to_owned()),
-    ("paragraph", |r| r.paragraph.to_string()),
-    ("start", |r| r.start.to_string()),
-    ("end", |r| r.end.to_string()),
-    ("kind", |r| r.kind.as_str().to_owned()),
-    ("format", |r| r.format.map_or("", |f| f.as_str()).to_owned()),
-    ("page", |r| r.page.map(|p| p.to_string()).unwrap_or_default()),
-    ("section", |r| r.section.unwrap_or_default().to_owned()),
-    ("text", |r| r.text.to_owned()),
-    ("lang", |r| r.lang.unwrap_or_default().to_owned()),
-    ("label", |r| r.label.unwrap_or_default().to_owned()),
-    ("confidence", |r| r.confidence.map(|c| round(c).to_string()).unwrap_or_default()),
-    ("decision", |r| r.decision.as_str().to_owned()),
-    ("evidence", |r| r.evidence.map(|e| e.to_string()).unwrap_or_default()),
-];
-
-/// One CSV row: the fixed columns, a score per label (empty when not scored), and with
-/// `explain` the explanation.
+/// One CSV row, a cell per column of [`csv_header`]: a field's value as text (empty when
+/// null), a score per label, and with `explain` the explanation.
 fn csv_row(r: &Record<'_>, labels: &[String], explain: bool) -> Vec<String> {
-    let mut row: Vec<String> = CSV_COLUMNS.iter().map(|(_, fill)| fill(r)).collect();
-    match &r.scores {
-        Some(scores) => row.extend(scores.values.iter().map(|v| round(*v).to_string())),
-        None => row.extend(labels.iter().map(|_| String::new())),
-    }
-    if explain {
-        // `term:weight` pairs, strongest first, separated by `;` (a bigram term holds a space;
-        // no term holds `;`).
-        let pairs: Vec<String> = r.explain.iter().flatten().map(|(t, w)| format!("{t}:{w}")).collect();
-        row.push(pairs.join(";"));
+    let mut row = Vec::with_capacity(FIELDS.len() + labels.len());
+    for field in FIELDS.iter().filter(|f| f.written(explain)) {
+        match (field.get)(r) {
+            Value::Null if field.ty == Type::Scores => row.extend(labels.iter().map(|_| String::new())),
+            Value::Null => row.push(String::new()),
+            Value::Str(s) => row.push(s.to_owned()),
+            Value::Count(n) => row.push(n.to_string()),
+            Value::Probability(p) => row.push(round(p).to_string()),
+            Value::Scores(scores) => row.extend(scores.values.iter().map(|v| round(*v).to_string())),
+            // `term:weight` pairs, strongest first, separated by `;` (a bigram term holds a
+            // space; no term holds `;`).
+            Value::Explain(pairs) => {
+                row.push(pairs.iter().map(|(t, w)| format!("{t}:{w}")).collect::<Vec<_>>().join(";"));
+            }
+        }
     }
     row
 }
 
-/// The CSV header line; `explain` adds the column of explanations.
+/// The CSV header line: a column per field, the scores as `score_<label>` columns; `explain`
+/// adds the column of explanations.
 fn csv_header(labels: &[String], explain: bool) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = CSV_COLUMNS.iter().map(|(name, _)| (*name).to_owned()).collect();
-    header.extend(labels.iter().map(|l| format!("score_{l}")));
-    if explain {
-        header.push("explain".to_owned());
+    let mut header: Vec<String> = Vec::new();
+    for field in FIELDS.iter().filter(|f| f.written(explain)) {
+        match field.ty {
+            Type::Scores => header.extend(labels.iter().map(|l| format!("score_{l}"))),
+            _ => header.push(field.name.to_owned()),
+        }
     }
     w.write_record(&header)?;
     Ok(w.into_inner().map_err(|e| e.into_error())?)
@@ -217,41 +201,28 @@ fn jsonl_lines(records: &[Record<'_>]) -> Result<Vec<u8>> {
 }
 
 /// One record as JSON, byte for byte what `serde_json::to_writer` makes of it (a test holds
-/// them equal), except that the text, most of the bytes, is escaped by [`json_str`] rather
+/// them equal), except that strings, most of the bytes, are escaped by [`json_str`] rather
 /// than byte by byte.
 fn jsonl_record(out: &mut Vec<u8>, r: &Record<'_>) -> Result<()> {
-    fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, value: &T) -> Result<()> {
-        out.extend_from_slice(b",\"");
-        out.extend_from_slice(name.as_bytes());
+    out.push(b'{');
+    let mut first = true;
+    for field in FIELDS {
+        let value = (field.get)(r);
+        if field.omitted_when_null && value.is_null() {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.push(b'"');
+        out.extend_from_slice(field.name.as_bytes());
         out.extend_from_slice(b"\":");
-        Ok(serde_json::to_writer(&mut *out, value)?)
-    }
-    out.extend_from_slice(b"{\"doc\":");
-    serde_json::to_writer(&mut *out, r.doc)?;
-    if let Some(id) = r.id {
-        field(out, "id", id)?;
-    }
-    field(out, "paragraph", &r.paragraph)?;
-    field(out, "start", &r.start)?;
-    field(out, "end", &r.end)?;
-    field(out, "kind", r.kind.as_str())?;
-    if let Some(format) = r.format {
-        field(out, "format", format.as_str())?;
-    }
-    if let Some(page) = r.page {
-        field(out, "page", &page)?;
-    }
-    field(out, "section", &r.section)?;
-    out.extend_from_slice(b",\"text\":");
-    json_str(out, r.text);
-    field(out, "lang", &r.lang)?;
-    field(out, "label", &r.label)?;
-    field(out, "confidence", &r.confidence.map(round))?;
-    field(out, "decision", &r.decision)?;
-    field(out, "evidence", &r.evidence)?;
-    field(out, "scores", &r.scores)?;
-    if let Some(explain) = &r.explain {
-        field(out, "explain", explain)?;
+        match value {
+            Value::Str(s) => json_str(out, s),
+            Value::Null => out.extend_from_slice(b"null"),
+            other => serde_json::to_writer(&mut *out, &other)?,
+        }
     }
     out.push(b'}');
     Ok(())
@@ -299,7 +270,7 @@ mod tests {
     use paratopic_classifier::Decision;
 
     use super::*;
-    use crate::record::Scores;
+    use paratopic_record::Scores;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, ..Default::default() })]

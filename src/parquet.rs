@@ -24,7 +24,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
-use crate::record::{round, Record};
+use paratopic_record::{round, Field as RecordField, Record, Type, Value, FIELDS};
 
 /// At most this many rows per row group (a million took a gigabyte of memory to write).
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
@@ -48,87 +48,99 @@ fn explain_item() -> Field {
     Field::new("item", DataType::Struct(explain_pair()), false)
 }
 
-/// The columns of a run with these labels; `explain` adds the column of explanations.
-pub fn schema(labels: &[String], explain: bool) -> SchemaRef {
-    let mut fields = vec![
-        Field::new("doc", dictionary(), false),
-        Field::new("id", DataType::Utf8, true),
-        Field::new("paragraph", DataType::Int64, false),
-        Field::new("start", DataType::Int64, false),
-        Field::new("end", DataType::Int64, false),
-        Field::new("kind", dictionary(), false),
-        Field::new("format", dictionary(), true),
-        Field::new("page", DataType::Int32, true),
-        Field::new("section", DataType::Utf8, true),
-        Field::new("text", DataType::Utf8, false),
-        Field::new("lang", dictionary(), true),
-        Field::new("label", dictionary(), true),
-        Field::new("confidence", DataType::Float64, true),
-        Field::new("decision", dictionary(), false),
-        Field::new("evidence", DataType::Int64, true),
-        Field::new("scores", DataType::Struct(score_fields(labels)), true),
-    ];
-    if explain {
-        fields.push(Field::new("explain", DataType::List(Arc::new(explain_item())), true));
+/// The Arrow type of a field of the record.
+fn data_type(ty: Type, labels: &[String]) -> DataType {
+    match ty {
+        Type::Text => DataType::Utf8,
+        Type::Category => dictionary(),
+        Type::Count => DataType::Int64,
+        Type::Page => DataType::Int32,
+        Type::Probability => DataType::Float64,
+        Type::Scores => DataType::Struct(score_fields(labels)),
+        Type::Explain => DataType::List(Arc::new(explain_item())),
     }
+}
+
+/// The columns of a run with these labels, a column per field of the record; `explain` adds
+/// the column of explanations.
+pub fn schema(labels: &[String], explain: bool) -> SchemaRef {
+    let fields: Vec<Field> = FIELDS
+        .iter()
+        .filter(|f| f.written(explain))
+        .map(|f| Field::new(f.name, data_type(f.ty, labels), f.nullable))
+        .collect();
     Arc::new(Schema::new(fields))
 }
 
 /// The records of one unit as a batch of `schema` (from [`schema`] with the same labels).
 pub fn batch(schema: &SchemaRef, labels: &[String], records: &[Record<'_>]) -> Result<RecordBatch> {
-    let strings = |f: for<'r> fn(&'r Record<'r>) -> Option<&'r str>| -> ArrayRef {
-        Arc::new(records.iter().map(f).collect::<StringArray>())
-    };
-    let categories = |f: for<'r> fn(&'r Record<'r>) -> Option<&'r str>| -> ArrayRef {
-        Arc::new(records.iter().map(f).collect::<DictionaryArray<Int32Type>>())
-    };
-    let integers = |f: fn(&Record<'_>) -> Option<usize>| -> ArrayRef {
-        Arc::new(records.iter().map(|r| f(r).map(|v| v as i64)).collect::<Int64Array>())
-    };
-    let mut columns: Vec<ArrayRef> = vec![
-        categories(|r| Some(r.doc)),
-        strings(|r| r.id),
-        integers(|r| Some(r.paragraph)),
-        integers(|r| Some(r.start)),
-        integers(|r| Some(r.end)),
-        categories(|r| Some(r.kind.as_str())),
-        categories(|r| r.format.map(|f| f.as_str())),
-        Arc::new(records.iter().map(|r| r.page.map(|p| p as i32)).collect::<Int32Array>()),
-        strings(|r| r.section),
-        strings(|r| Some(r.text)),
-        categories(|r| r.lang),
-        categories(|r| r.label),
-        Arc::new(records.iter().map(|r| r.confidence.map(round)).collect::<Float64Array>()),
-        categories(|r| Some(r.decision.as_str())),
-        integers(|r| r.evidence),
-        scores(labels, records)?,
-    ];
-    if schema.column_with_name("explain").is_some() {
-        columns.push(explanations(records)?);
+    let explain = schema.column_with_name("explain").is_some();
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(FIELDS.len());
+    for field in FIELDS.iter().filter(|f| f.written(explain)) {
+        let values = || records.iter().map(|r| (field.get)(r));
+        let count = |v: Value<'_>| match v {
+            Value::Count(n) => Some(n),
+            _ => None,
+        };
+        let column: ArrayRef = match field.ty {
+            Type::Text => Arc::new(records.iter().map(|r| text((field.get)(r))).collect::<StringArray>()),
+            Type::Category => {
+                Arc::new(records.iter().map(|r| text((field.get)(r))).collect::<DictionaryArray<Int32Type>>())
+            }
+            Type::Count => Arc::new(values().map(|v| count(v).map(|n| n as i64)).collect::<Int64Array>()),
+            Type::Page => Arc::new(values().map(|v| count(v).map(|n| n as i32)).collect::<Int32Array>()),
+            Type::Probability => Arc::new(
+                values()
+                    .map(|v| match v {
+                        Value::Probability(p) => Some(round(p)),
+                        _ => None,
+                    })
+                    .collect::<Float64Array>(),
+            ),
+            Type::Scores => scores(labels, records, field)?,
+            Type::Explain => explanations(records, field)?,
+        };
+        columns.push(column);
     }
     Ok(RecordBatch::try_new(schema.clone(), columns)?)
 }
 
+/// The text of a text or category value.
+fn text<'r>(v: Value<'r>) -> Option<&'r str> {
+    match v {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// The `scores` struct: one double per label, null for a record that was not scored.
-fn scores(labels: &[String], records: &[Record<'_>]) -> Result<ArrayRef> {
+fn scores(labels: &[String], records: &[Record<'_>], field: &RecordField) -> Result<ArrayRef> {
+    let of = |r| match (field.get)(r) {
+        Value::Scores(s) => Some(s),
+        _ => None,
+    };
     let per_label: Vec<ArrayRef> = (0..labels.len())
         .map(|i| -> ArrayRef {
-            let values = records.iter().map(|r| r.scores.as_ref().map_or(0.0, |s| round(s.values[i])));
+            let values = records.iter().map(|r| of(r).map_or(0.0, |s| round(s.values[i])));
             Arc::new(Float64Array::from_iter_values(values))
         })
         .collect();
-    let scored = records.iter().map(|r| r.scores.is_some()).collect::<Vec<_>>();
+    let scored = records.iter().map(|r| of(r).is_some()).collect::<Vec<_>>();
     Ok(Arc::new(StructArray::try_new(score_fields(labels), per_label, Some(scored.into()))?))
 }
 
 /// The `explain` lists: the terms behind each label, strongest first.
-fn explanations(records: &[Record<'_>]) -> Result<ArrayRef> {
-    let pairs = records.iter().flat_map(|r| r.explain.iter().flatten());
+fn explanations(records: &[Record<'_>], field: &RecordField) -> Result<ArrayRef> {
+    let of = |r| match (field.get)(r) {
+        Value::Explain(pairs) => Some(pairs),
+        _ => None,
+    };
+    let pairs = records.iter().flat_map(|r| of(r).into_iter().flatten());
     let terms: StringArray = pairs.clone().map(|(t, _)| Some(t.as_str())).collect();
     let weights = Float64Array::from_iter_values(pairs.map(|(_, w)| *w));
     let items = StructArray::try_new(explain_pair(), vec![Arc::new(terms), Arc::new(weights)], None)?;
-    let lengths = records.iter().map(|r| r.explain.as_ref().map_or(0, Vec::len));
-    let present = records.iter().map(|r| r.explain.is_some()).collect::<Vec<_>>();
+    let lengths = records.iter().map(|r| of(r).map_or(0, <[_]>::len));
+    let present = records.iter().map(|r| of(r).is_some()).collect::<Vec<_>>();
     let list = ListArray::try_new(
         Arc::new(explain_item()),
         OffsetBuffer::from_lengths(lengths),

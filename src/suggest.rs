@@ -41,9 +41,8 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
     let documents: Vec<Result<(String, Vec<paratopic_ingest::Paragraph>), String>> = sources
         .par_iter()
         .map(|source: &Source| {
-            let read = source.read_bytes().map_err(|e| format!("{e:#}"))?;
-            let doc = source.read(read).map_err(|e| e.to_string())?;
-            Ok((source.id().to_owned(), doc.paragraphs))
+            let doc = source.document().and_then(paratopic_ingest::DocumentStream::read_all);
+            Ok((source.id().to_owned(), doc.map_err(|e| e.to_string())?.paragraphs))
         })
         .collect();
     // Each document's paragraphs labeled as `classify` labels them; its content paragraphs

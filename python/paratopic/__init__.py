@@ -151,10 +151,11 @@ class Model:
         any_language: bool = False,
     ) -> List[Dict[str, Any]]:
         """Reads a document of any supported format (as :func:`read`) and labels every
-        paragraph as ``paratopic classify FILE`` does: the records have the fields of its
-        JSONL records (``doc``, ``paragraph``, ``start``, ``end``, ``kind``, ``format``,
-        ``page``, ``section``, ``text``, ``lang``, ``label``, ``confidence``, ``decision``,
-        ``evidence``, ``scores``; ``page`` is None except for PDF). ``source`` and ``name``
+        paragraph as ``paratopic classify FILE`` does: the records have the columns of its
+        CSV and Parquet output (``doc``, ``id``, ``paragraph``, ``start``, ``end``, ``kind``,
+        ``format``, ``page``, ``section``, ``text``, ``lang``, ``label``, ``confidence``,
+        ``decision``, ``evidence``, ``scores``; ``id`` is None, as for every document, and
+        ``page`` is None except for PDF), probabilities unrounded. ``source`` and ``name``
         are those of :func:`read`.
 
         ``OSError`` when the file cannot be read, ``ValueError`` when it cannot be decoded
@@ -177,8 +178,8 @@ def _source(source: Any) -> Any:
 
 def read(source: Union[PathLike, bytes], *, name: Optional[str] = None) -> List[Dict[str, Any]]:
     """The paragraphs of a document of any supported format (text, Markdown, PDF, HTML,
-    Word .docx, OpenDocument .odt), as records: ``doc`` (the file name), ``paragraph``
-    (from 0), ``start``/``end`` (byte span: in the file for text, in the extracted text for
+    Word .docx, OpenDocument .odt), as records: ``doc`` (the file name), ``id`` (None, as
+    for every document), ``paragraph`` (from 0), ``start``/``end`` (byte span: in the file for text, in the extracted text for
     the other formats), ``kind`` (heading, body, list_item, reference, footnote),
     ``format``, ``page`` (PDF only, else None), ``section`` (the heading above), ``text``
     (cleaned) and ``lang``.

@@ -3,7 +3,7 @@
 //!
 //! Paragraphs are labeled by [`Model::label_all`], the CLI's path, with the CLI's [`Rules`]
 //! (languages identified over a batch as the CLI does over a JSONL file or a document), and
-//! documents read by [`read_document`]. Batches run with the GIL released;
+//! documents read by a [`DocumentStream`]. Batches run with the GIL released;
 //! errors become Python exceptions in `error.rs`. The Python layer (`paratopic/__init__.py`)
 //! adds NumPy label arrays and `classes_` on top.
 
@@ -14,13 +14,14 @@ use std::path::PathBuf;
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2};
-use paratopic_classifier::{Example, Labeled, Model, Rules};
-use paratopic_ingest::{identify_in_context, read_document, Extracted, InContext, IngestError};
+use paratopic_classifier::{Decision, Example, Labeled, Model, Rules};
+use paratopic_ingest::{identify_in_context, Batch, DocumentStream, Format, InContext, Kind, Paragraph};
+use paratopic_record::{Part, Record, Scores, Value, FIELDS};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use pyo3::{intern, IntoPyObjectExt};
+use pyo3::IntoPyObjectExt;
 
 use crate::error::{Error, ModelError};
 
@@ -68,27 +69,67 @@ fn label_texts(model: &Model, texts: &[PyBackedStr], rules: &Rules) -> Vec<(InCo
     model.label_all(&paragraphs, rules)
 }
 
-/// Sets the fields of a labeled paragraph on `record`: lang, label, confidence, decision,
-/// evidence and scores (a dict label → probability; None when not scored), as the CLI's
-/// records have them (probabilities unrounded).
-fn set_label_fields(record: &Bound<'_, PyDict>, labels: &[String], lang: InContext, labeled: Labeled) -> PyResult<()> {
-    let py = record.py();
-    record.set_item(intern!(py, "lang"), lang.lang)?;
-    record.set_item(intern!(py, "label"), labeled.label.map(|l| labels[l].as_str()))?;
-    record.set_item(intern!(py, "confidence"), labeled.confidence())?;
-    record.set_item(intern!(py, "decision"), labeled.decision.as_str())?;
-    record.set_item(intern!(py, "evidence"), labeled.evidence())?;
-    let scores = match labeled.scored {
-        Some((p, _)) => {
-            let scores = PyDict::new(py);
-            for (label, value) in labels.iter().zip(p.probabilities) {
-                scores.set_item(label, value)?;
-            }
-            scores.into_any()
-        }
-        None => py.None().into_bound(py),
+/// A paragraph's record: where it stands in its document (`None` for a bare text), its
+/// language, and its label (`None` when it is only read). The fields a function returns no
+/// value for are left out of its dicts by their [`Part`].
+fn record<'a>(
+    labels: &'a [String],
+    place: Option<(&'a str, Format, &'a Paragraph)>,
+    text: &'a str,
+    lang: Option<&'static str>,
+    labeled: Option<Labeled>,
+) -> Record<'a> {
+    let (doc, format, p) = match place {
+        Some((doc, format, p)) => (doc, Some(format), Some(p)),
+        None => ("", None, None),
     };
-    record.set_item(intern!(py, "scores"), scores)
+    let labeled = labeled.as_ref();
+    Record {
+        doc,
+        id: None,
+        paragraph: p.map_or(0, |p| p.index),
+        start: p.map_or(0, |p| p.start),
+        end: p.map_or(text.len(), |p| p.end),
+        kind: p.map_or(Kind::Body, |p| p.kind),
+        format,
+        page: p.and_then(|p| p.page),
+        section: p.and_then(|p| p.section.as_deref()),
+        text,
+        lang,
+        label: labeled.and_then(|l| l.label).map(|l| labels[l].as_str()),
+        confidence: labeled.and_then(Labeled::confidence),
+        decision: labeled.map_or(Decision::Model, |l| l.decision),
+        evidence: labeled.and_then(Labeled::evidence),
+        scores: labeled
+            .and_then(|l| l.scored.as_ref())
+            .map(|(p, _)| Scores { labels, values: p.probabilities.clone() }),
+        explain: None,
+    }
+}
+
+/// The fields of `parts` of a record as a dict, from the record's field table: the columns of
+/// the CLI's CSV and Parquet output (no `explain`, which the package does not compute), with
+/// probabilities as computed (the CLI's files round them to six decimals).
+fn record_dict<'py>(py: Python<'py>, record: &Record<'_>, parts: &[Part]) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for field in FIELDS.iter().filter(|f| f.written(false) && parts.contains(&f.part)) {
+        let value = match (field.get)(record) {
+            Value::Null => py.None().into_bound(py),
+            Value::Str(s) => s.into_bound_py_any(py)?,
+            Value::Count(n) => n.into_bound_py_any(py)?,
+            Value::Probability(p) => p.into_bound_py_any(py)?,
+            Value::Scores(scores) => {
+                let dict = PyDict::new(py);
+                for (label, value) in scores.labels.iter().zip(&scores.values) {
+                    dict.set_item(label, value)?;
+                }
+                dict.into_any()
+            }
+            Value::Explain(pairs) => pairs.to_vec().into_bound_py_any(py)?,
+        };
+        dict.set_item(PyString::intern(py, field.name), value)?;
+    }
+    Ok(dict)
 }
 
 /// A document given to `read` or `classify_document`: a path, or the bytes of a file.
@@ -104,40 +145,19 @@ enum Source {
 /// Reads a document of any supported format. Its id is `name` when given, else the file
 /// name (as when a file is named to `paratopic classify`), else `-` for bytes; for bytes, the
 /// format is told by the extension of `name`, else by the first bytes.
-fn read_source(source: Source, name: Option<String>) -> Result<(String, Extracted), Error> {
-    let (bytes, path) = match source {
-        Source::Path(path) => {
-            let bytes = std::fs::read(&path).map_err(|error| IngestError::Io { path: path.clone(), error })?;
-            (bytes, path)
+fn read_source(source: Source, name: Option<String>) -> Result<(String, Batch), Error> {
+    let (source, path) = match source {
+        Source::Path(path) => (paratopic_ingest::Source::Path(path.clone()), path),
+        Source::Bytes(bytes) => {
+            let path = PathBuf::from(name.as_deref().unwrap_or("-"));
+            (paratopic_ingest::Source::Bytes { name: path.clone(), bytes }, path)
         }
-        Source::Bytes(bytes) => (bytes, PathBuf::from(name.as_deref().unwrap_or("-"))),
     };
     let id = name.unwrap_or_else(|| {
         path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
     });
-    let extracted = read_document(&id, bytes, &path)?;
-    Ok((id, extracted))
-}
-
-/// A document's paragraph records without labels: doc, paragraph, start, end, kind, format,
-/// page, section, text.
-fn paragraph_record<'py>(
-    py: Python<'py>,
-    doc: &str,
-    format: &str,
-    p: &paratopic_ingest::Paragraph,
-) -> PyResult<Bound<'py, PyDict>> {
-    let record = PyDict::new(py);
-    record.set_item(intern!(py, "doc"), doc)?;
-    record.set_item(intern!(py, "paragraph"), p.index)?;
-    record.set_item(intern!(py, "start"), p.start)?;
-    record.set_item(intern!(py, "end"), p.end)?;
-    record.set_item(intern!(py, "kind"), p.kind.as_str())?;
-    record.set_item(intern!(py, "format"), format)?;
-    record.set_item(intern!(py, "page"), p.page)?;
-    record.set_item(intern!(py, "section"), p.section.as_deref())?;
-    record.set_item(intern!(py, "text"), &p.text)?;
-    Ok(record)
+    let batch = DocumentStream::open(id.as_str(), source)?.read_all()?;
+    Ok((id, batch))
 }
 
 #[pymethods]
@@ -201,10 +221,9 @@ impl NativeModel {
         let texts = texts_arg(texts)?;
         let labeled = py.detach(|| label_texts(&self.model, &texts, &rules));
         let out = PyList::empty(py);
-        for (lang, labeled) in labeled {
-            let record = PyDict::new(py);
-            set_label_fields(&record, self.model.labels(), lang, labeled)?;
-            out.append(record)?;
+        for (text, (lang, labeled)) in texts.iter().zip(labeled) {
+            let record = record(self.model.labels(), None, text, lang.lang, Some(labeled));
+            out.append(record_dict(py, &record, &[Part::Language, Part::Label])?)?;
         }
         Ok(out)
     }
@@ -258,9 +277,9 @@ impl NativeModel {
         })?;
         let out = PyList::empty(py);
         for (p, (lang, labeled)) in extracted.paragraphs.iter().zip(labeled) {
-            let record = paragraph_record(py, &doc, extracted.format.as_str(), p)?;
-            set_label_fields(&record, self.model.labels(), lang, labeled)?;
-            out.append(record)?;
+            let record =
+                record(self.model.labels(), Some((&doc, extracted.format, p)), &p.text, lang.lang, Some(labeled));
+            out.append(record_dict(py, &record, &[Part::Paragraph, Part::Language, Part::Label])?)?;
         }
         Ok(out)
     }
@@ -279,9 +298,8 @@ fn read<'py>(py: Python<'py>, source: Source, name: Option<String>) -> PyResult<
     })?;
     let out = PyList::empty(py);
     for (p, lang) in extracted.paragraphs.iter().zip(languages) {
-        let record = paragraph_record(py, &doc, extracted.format.as_str(), p)?;
-        record.set_item(intern!(py, "lang"), lang.lang)?;
-        out.append(record)?;
+        let record = record(&[], Some((&doc, extracted.format, p)), &p.text, lang.lang, None);
+        out.append(record_dict(py, &record, &[Part::Paragraph, Part::Language])?)?;
     }
     Ok(out)
 }

@@ -89,7 +89,7 @@ def test_documents_get_the_records_of_classify(cli: Path, model, path: Path) -> 
     assert len(ours) == len(theirs) > 10
     for o, t in zip(ours, theirs):
         where = f"{path.name} paragraph {t['paragraph']}"
-        assert set(o) == set(t) | {"page"}, where
+        assert set(o) == set(t) | {"page", "id"}, where
         for field in ("doc", "paragraph", "start", "end", "kind", "format", "section", "text"):
             assert o[field] == t[field], f"{where}: {field}"
         assert o["page"] == t.get("page"), where

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use super::escape::esc;
+use super::page::{cut, DocCounts, Report, LEAST_CONFIDENT, MAX_CELLS, MAX_STRIPS, NO_TOPIC};
 use super::svg::{self, class};
-use super::{Report, LEAST_CONFIDENT, MAX_CELLS, MAX_STRIPS, NO_TOPIC};
 use crate::tally::Tally;
 
 /// Above this many documents, the topic-mix rows and the strips scroll in a box of their own.
@@ -221,7 +221,7 @@ fn mix(page: &mut String, r: &Report) {
         "<th class=\"n\">{}{NO_TOPIC}</th><th class=\"n\">content</th><th class=\"n\" data-tip=\"headings, references and footnotes\">headings etc.</th></tr></thead>\n<tbody>\n",
         swatch(None)
     );
-    let sum = |docs: &[super::DocCounts]| {
+    let sum = |docs: &[DocCounts]| {
         let mut all = Tally::new(r.labels.len());
         docs.iter().for_each(|d| all.merge(&d.tally));
         all
@@ -370,7 +370,7 @@ fn least(page: &mut String, r: &Report) {
             esc(&l.label),
             esc(&l.doc),
             l.paragraph,
-            esc(&super::cut(l.section.as_deref().unwrap_or(""), 60)),
+            esc(&cut(l.section.as_deref().unwrap_or(""), 60)),
             esc(&l.text)
         );
     }

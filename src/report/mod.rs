@@ -10,6 +10,7 @@
 mod escape;
 mod gold;
 mod html;
+mod page;
 mod svg;
 
 use std::cmp::Ordering;
@@ -25,20 +26,15 @@ use paratopic_ingest::Kind;
 use serde::Deserialize;
 
 use crate::destination::Destination;
-use crate::record::round;
 use crate::tally::Tally;
+use paratopic_record::round;
 
 pub use gold::Gold;
+pub use page::{
+    cut, DocCounts, Evaluation, Least, Part, Report, Strip, StripCell, HIST_BINS, LEAST_CONFIDENT, MAX_CELLS,
+    MAX_STRIPS, NO_TOPIC,
+};
 
-/// Documents with a strip (and a row of their own in the topic-mix table); the topic mix of
-/// the whole run counts every document.
-pub const MAX_STRIPS: usize = 200;
-/// Cells in one strip; a longer document gets cells of several paragraphs each.
-pub const MAX_CELLS: usize = 160;
-/// Paragraphs listed for review.
-pub const LEAST_CONFIDENT: usize = 25;
-/// Bins of the confidence histograms (over 0–1).
-pub const HIST_BINS: usize = 20;
 /// Indicative terms listed per label.
 pub const TERMS: usize = 12;
 /// Characters of text kept for a hover or a table row.
@@ -64,7 +60,7 @@ pub struct Row {
 
 impl Row {
     /// The report's view of a record `classify` has just produced.
-    pub fn from_record(r: &crate::record::Record<'_>) -> Self {
+    pub fn from_record(r: &paratopic_record::Record<'_>) -> Self {
         Row {
             doc: r.doc.to_owned(),
             id: r.id.map(str::to_owned),
@@ -133,14 +129,6 @@ pub fn page_text(s: &str) -> String {
     cut(s, TABLE_CHARS)
 }
 
-/// The first `n` characters of `s` (with `…` when cut).
-fn cut(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", s[..i].trim_end()),
-        None => s.to_owned(),
-    }
-}
-
 /// What the page shows besides the records.
 pub struct Settings<'a> {
     /// What the page is about (the input file, "classify …", "cross-validation of …").
@@ -194,37 +182,6 @@ struct DocAgg {
     tally: Tally,
     cells: Vec<Cell>,
     has_strip: bool,
-}
-
-/// A paragraph listed for review, ordered by confidence, then input order.
-#[derive(Debug, Clone)]
-pub struct Least {
-    pub confidence: f64,
-    pub seq: usize,
-    pub label: String,
-    /// The runner-up label and its probability.
-    pub second: Option<(String, f64)>,
-    pub doc: String,
-    pub paragraph: usize,
-    pub section: Option<String>,
-    pub text: String,
-}
-
-impl PartialEq for Least {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Least {}
-impl PartialOrd for Least {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Least {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.confidence.total_cmp(&other.confidence).then(self.seq.cmp(&other.seq))
-    }
 }
 
 /// Whether the page draws a strip per document.
@@ -448,49 +405,6 @@ impl Builder {
     }
 }
 
-/// The name of the grey "no topic" class on the page.
-pub const NO_TOPIC: &str = "no topic";
-
-/// The counts of one document.
-#[derive(Debug)]
-pub struct DocCounts {
-    pub name: String,
-    /// Its paragraphs counted as the `classify` summary counts them.
-    pub tally: Tally,
-}
-
-/// One drawn cell of a strip: a paragraph or a run of paragraphs.
-#[derive(Debug)]
-pub struct StripCell {
-    /// The topics it is coloured by, with their share of the cell (one for a paragraph).
-    pub parts: Vec<Part>,
-    pub heading: bool,
-    /// No content paragraph in it (drawn short).
-    pub minor: bool,
-    pub tip: String,
-}
-
-/// A topic's share of a strip cell.
-#[derive(Debug)]
-pub struct Part {
-    /// The label (none: no topic, grey).
-    pub label: Option<usize>,
-    /// Share of the cell's paragraphs.
-    pub share: f64,
-    /// How sure: 0 (pale) to 1 (full colour); the mean over the cell's paragraphs of the label.
-    pub strength: f64,
-}
-
-/// The strip of one document.
-#[derive(Debug)]
-pub struct Strip {
-    pub doc: String,
-    pub paragraphs: usize,
-    /// Paragraphs per cell (1 unless the document is long).
-    pub per_cell: usize,
-    pub cells: Vec<StripCell>,
-}
-
 /// How strongly a confidence is drawn: the chance level of `k` labels is pale, 1 is full.
 fn strength(confidence: Option<f32>, k: usize) -> f64 {
     match confidence {
@@ -557,35 +471,6 @@ fn strip(doc: &str, cells: &[Cell], labels: &[String]) -> Strip {
         })
         .collect();
     Strip { doc: doc.to_owned(), paragraphs: cells.len(), per_cell, cells: drawn }
-}
-
-/// The evaluation against gold labels.
-#[derive(Debug)]
-pub struct Evaluation {
-    pub title: String,
-    /// Over the report's labels, plus `no topic` when a gold paragraph got no label.
-    pub confusion: Confusion,
-    /// Gold lines that matched no record.
-    pub unmatched_gold: usize,
-}
-
-/// Everything the page shows.
-#[derive(Debug)]
-pub struct Report {
-    pub source: String,
-    pub model_name: String,
-    /// The model's labels, then labels only the records (or gold) have.
-    pub labels: Vec<String>,
-    pub model_labels: usize,
-    pub records: usize,
-    pub docs: Vec<DocCounts>,
-    pub strips: Vec<Strip>,
-    pub hist: Vec<[usize; HIST_BINS]>,
-    pub unscored: usize,
-    pub least: Vec<Least>,
-    /// Per label: the model's most indicative terms (none for a label the model lacks).
-    pub terms: Vec<Option<Vec<(String, f64)>>>,
-    pub evaluation: Option<Evaluation>,
 }
 
 impl Report {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::escape::esc;
-use super::{Part, Strip, HIST_BINS};
+use super::page::{Part, Strip, HIST_BINS};
 
 /// Paul Tol's colour-blind-safe schemes: "bright" for up to 6 labels, "muted" for up to 9, and
 /// beyond that bright with the muted colours that no bright one resembles. A label's colour
@@ -193,7 +193,7 @@ pub fn histogram(label: usize, name: &str, counts: &[usize; HIST_BINS]) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::StripCell;
+    use crate::report::page::StripCell;
 
     #[test]
     fn strip_draws_a_cell_per_entry_and_marks_headings() {

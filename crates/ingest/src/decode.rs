@@ -60,6 +60,11 @@ pub enum Undecodable {
     UnknownEncoding,
 }
 
+/// Whether `needle` occurs in `haystack`.
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 /// Signatures of binary formats that turn up renamed as text.
 const SIGNATURES: &[(&[u8], &str)] = &[
     (b"%PDF-", "a PDF file"),

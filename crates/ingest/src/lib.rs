@@ -1,7 +1,9 @@
 //! Reading policy documents and cutting them into paragraphs and tokens.
 //!
-//! [`read_document`] is the entry point for every format (text, PDF, HTML, Word,
-//! OpenDocument): bytes → [`Paragraph`]s with provenance. For text the data flows
+//! [`DocumentStream`] is the entry point for every format (text, PDF, HTML, Word,
+//! OpenDocument) and every source (a path, bytes, a reader): it decides the format once and
+//! yields [`Paragraph`]s with provenance, in order, in batches ([`read_document`] reads bytes
+//! already in memory whole). For text the data flows
 //! [`Document`] → [`Paragraph`]s (by [`segment`]) → tokens (by [`Tokenizer`]), and paragraphs
 //! keep byte spans into the original file; the other formats keep spans into their extracted
 //! text. Text is cleaned (lines joined and de-hyphenated, Markdown and footnote marks removed,
@@ -27,6 +29,7 @@ mod formats;
 pub mod jsonl;
 mod language;
 mod segment;
+mod source;
 pub mod stream;
 mod tokenize;
 
@@ -58,4 +61,5 @@ pub use error::IngestError;
 pub use formats::{read_as, read_document, Extracted, Format};
 pub use language::{identify as identify_language, identify_in_context, InContext, Language};
 pub use segment::{segment, segment_with, Kind, Layout, Paragraph, MAX_PARAGRAPH_BYTES, WRAP_WIDTH};
+pub use source::{line_pieces, Batch, DocumentStream, Part, Source, WHOLE_BYTES};
 pub use tokenize::{NumberPolicy, StemLanguage, Tokenizer, TokenizerConfig};

@@ -189,6 +189,39 @@ pub fn segment_with(doc: &Document, layout: Layout) -> Vec<Paragraph> {
     segment_lines(doc, &lines(&doc.text), layout)
 }
 
+/// The section rule: a paragraph stands under the nearest heading above it in its document
+/// (a heading under none). The one place the rule lives: segmentation places each paragraph
+/// as it is made, and a [`crate::DocumentStream`] carries it from one piece of a document to
+/// the next.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Sections {
+    current: Option<String>,
+}
+
+impl Sections {
+    /// Gives `paragraph` its section; a heading becomes the section of what follows it.
+    pub(crate) fn place(&mut self, paragraph: &mut Paragraph) {
+        if paragraph.kind == Kind::Heading {
+            paragraph.section = None;
+            self.current = Some(paragraph.text.clone());
+        } else {
+            paragraph.section.clone_from(&self.current);
+        }
+    }
+
+    /// Continues into the paragraphs of a piece that was segmented on its own, whose
+    /// paragraphs are placed within the piece: those above its first heading take the section
+    /// carried from the pieces before.
+    pub(crate) fn carry_into(&mut self, paragraphs: &mut [Paragraph]) {
+        for p in paragraphs.iter_mut().take_while(|p| p.kind != Kind::Heading) {
+            p.section.clone_from(&self.current);
+        }
+        if let Some(heading) = paragraphs.iter().rev().find(|p| p.kind == Kind::Heading) {
+            self.current = Some(heading.text.clone());
+        }
+    }
+}
+
 /// A block of a structured document (PDF, HTML, Word) before cleaning: a byte range of the
 /// extracted text, the kind its markup says (`None`: inferred from the text as for plain text),
 /// whether it lies in a footnote area, and its page.
@@ -205,7 +238,7 @@ pub(crate) struct TypedBlock {
 /// where the markup gave none, sections carried. Spans are byte offsets into `text`.
 pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph> {
     let mut paragraphs: Vec<Paragraph> = Vec::with_capacity(blocks.len());
-    let mut section: Option<String> = None;
+    let mut sections = Sections::default();
     for typed in blocks {
         let part = &text[typed.range.clone()];
         let lines: Vec<Line<'_>> = lines(part)
@@ -217,17 +250,12 @@ pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph
             continue;
         }
         for block in split_long_blocks(vec![Block { lines, in_footnotes: typed.footnote }]) {
-            let Some(mut paragraph) = finish(&block, paragraphs.len(), &section) else { continue };
+            let Some(mut paragraph) = finish(&block, paragraphs.len()) else { continue };
             if let Some(kind) = typed.kind {
                 paragraph.kind = kind;
             }
             paragraph.page = typed.page;
-            if paragraph.kind == Kind::Heading {
-                paragraph.section = None;
-                section = Some(paragraph.text.clone());
-            } else {
-                paragraph.section.clone_from(&section);
-            }
+            sections.place(&mut paragraph);
             paragraphs.push(paragraph);
         }
     }
@@ -244,13 +272,13 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
     };
     let blocks = split_long_blocks(blocks);
     let mut paragraphs = Vec::with_capacity(blocks.len());
-    let mut section: Option<String> = None;
+    let mut sections = Sections::default();
     let mut offsets = OffsetMap::new(&doc.text, doc.encoding, doc.source_len);
     // Lines without any text (rules such as `_____`) join the span of the next paragraph, or
     // of the last one at the end, so that every line lies in some paragraph's span.
     let mut orphan: Option<(usize, usize)> = None;
     for block in blocks {
-        let Some(mut paragraph) = finish(&block, paragraphs.len(), &section) else {
+        let Some(mut paragraph) = finish(&block, paragraphs.len()) else {
             let span = block_span(&block);
             orphan = Some(orphan.map_or(span, |(start, _)| (start, span.1)));
             continue;
@@ -260,9 +288,7 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
         }
         paragraph.start = offsets.map(paragraph.start);
         paragraph.end = offsets.map(paragraph.end);
-        if paragraph.kind == Kind::Heading {
-            section = Some(paragraph.text.clone());
-        }
+        sections.place(&mut paragraph);
         paragraphs.push(paragraph);
     }
     if let (Some((_, end)), Some(last)) = (orphan, paragraphs.last_mut()) {
@@ -428,9 +454,9 @@ fn is_heading_text(text: &str) -> bool {
         && (first.is_uppercase() || first.is_numeric() || first == '[' || first == '(' || first == '„')
 }
 
-/// Turns a block into a paragraph; its span is in text offsets (mapped to file offsets by the
-/// caller).
-fn finish(block: &Block<'_>, index: usize, section: &Option<String>) -> Option<Paragraph> {
+/// Turns a block into a paragraph, without its section; its span is in text offsets (mapped to
+/// file offsets by the caller).
+fn finish(block: &Block<'_>, index: usize) -> Option<Paragraph> {
     let first = block.lines.first()?;
     let raw_first = first.text.trim_start();
     let (kind, keep_citations) = if block.in_footnotes || raw_first.starts_with(is_superscript_start) {
@@ -459,15 +485,7 @@ fn finish(block: &Block<'_>, index: usize, section: &Option<String>) -> Option<P
     }
     let kind = if kind == Kind::Body && is_heading_text(&text) { Kind::Heading } else { kind };
     let (start, end) = block_span(block);
-    Some(Paragraph {
-        index,
-        start,
-        end,
-        kind,
-        section: if kind == Kind::Heading { None } else { section.clone() },
-        text,
-        page: None,
-    })
+    Some(Paragraph { index, start, end, kind, section: None, text, page: None })
 }
 
 fn is_superscript_start(c: char) -> bool {

@@ -123,23 +123,38 @@ fn safe_cut(bytes: &[u8], layout: Layout) -> usize {
 
 /// The paragraphs of one piece of a UTF-8 text stream, with spans in the stream. Paragraph
 /// numbers and sections are local to the piece. `path` names the stream in errors.
-pub fn segment_piece(id: &str, path: &Path, piece: Piece, layout: Layout) -> Result<Vec<Paragraph>, IngestError> {
-    let text = crate::decode::utf8_string(piece.bytes).map_err(|e| IngestError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: piece.offset + e.utf8_error().valid_up_to(),
-    })?;
+pub(crate) fn segment_piece(
+    id: &str,
+    path: &Path,
+    piece: Piece,
+    layout: Layout,
+) -> Result<Vec<Paragraph>, IngestError> {
+    let offset = piece.offset;
+    let text = piece.into_text(path)?;
     let doc = Document { id: id.to_owned(), source_len: text.len(), text, encoding: Encoding::Utf8 { bom: false } };
     let mut paragraphs = segment_with(&doc, layout);
     for p in &mut paragraphs {
-        p.start += piece.offset;
-        p.end += piece.offset;
+        p.start += offset;
+        p.end += offset;
     }
     Ok(paragraphs)
 }
 
+impl Piece {
+    /// The piece as text; an error names the offset of the first invalid byte in the stream
+    /// (`path` names the stream).
+    pub fn into_text(self, path: &Path) -> Result<String, IngestError> {
+        let offset = self.offset;
+        crate::decode::utf8_string(self.bytes).map_err(|e| IngestError::NotUtf8 {
+            path: path.to_path_buf(),
+            offset: offset + e.utf8_error().valid_up_to(),
+        })
+    }
+}
+
 /// Reads from `reader` into `head` until it holds more than `limit` bytes or the stream ends;
 /// `true` when the stream ended (all of it is in `head`).
-pub fn read_head(reader: &mut impl Read, head: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
+pub(crate) fn read_head(reader: &mut impl Read, head: &mut Vec<u8>, limit: usize) -> io::Result<bool> {
     let want = (limit + 1).saturating_sub(head.len());
     let n = reader.take(want as u64).read_to_end(head)?;
     Ok(n < want)
@@ -147,7 +162,7 @@ pub fn read_head(reader: &mut impl Read, head: &mut Vec<u8>, limit: usize) -> io
 
 /// What the first bytes of a stream say about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Head {
+pub(crate) enum Head {
     /// UTF-8 text (perhaps with a character cut at the end of the head): can be streamed.
     Utf8,
     /// Text in another encoding (UTF-16, a legacy one): must be decoded whole.
@@ -157,7 +172,7 @@ pub enum Head {
 }
 
 /// Classifies the first bytes of a stream.
-pub fn inspect_head(head: &[u8]) -> Head {
+pub(crate) fn inspect_head(head: &[u8]) -> Head {
     if let Some(kind) = binary_signature(head) {
         return Head::Binary(kind);
     }
@@ -174,7 +189,7 @@ pub fn inspect_head(head: &[u8]) -> Head {
 
 /// Whether a stream is UTF-8 throughout (read once, in blocks), without a UTF-16 byte order
 /// mark.
-pub fn is_utf8(mut reader: impl Read) -> io::Result<bool> {
+pub(crate) fn is_utf8(mut reader: impl Read) -> io::Result<bool> {
     let mut buf = vec![0u8; PIECE_BYTES];
     let mut carried = 0;
     let mut first = true;

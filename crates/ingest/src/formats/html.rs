@@ -9,7 +9,7 @@ use std::path::Path;
 
 use scraper::{Html, Node};
 
-use super::Blocks;
+use super::blocks::Blocks;
 use crate::decode::{decode, Encoding, Undecodable};
 use crate::segment::Kind;
 use crate::IngestError;

@@ -6,14 +6,15 @@
 //! blank lines, with the kind their markup gives; paragraph spans of those formats are byte
 //! offsets into that extracted text (see [`Extracted::text`]).
 
+mod blocks;
 mod html;
 mod office;
 mod pdf;
 
 use std::path::Path;
 
-use crate::decode::Encoding;
-use crate::segment::{segment, segment_blocks, Kind, Paragraph, TypedBlock};
+use crate::decode::{contains, Encoding};
+use crate::segment::{segment, Paragraph};
 use crate::{Document, IngestError};
 
 /// A document format paratopic reads.
@@ -92,11 +93,6 @@ impl Format {
     }
 }
 
-/// Whether `needle` occurs in `haystack`.
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The paragraphs of one document and how they were read.
 #[derive(Debug, Clone)]
 pub struct Extracted {
@@ -134,36 +130,5 @@ pub fn read_as(format: Format, id: &str, bytes: Vec<u8>, path: &Path) -> Result<
         }
         Format::Docx => Ok(office::read_docx(&bytes, path)?.finish(format, None)),
         Format::Odt => Ok(office::read_odt(&bytes, path)?.finish(format, None)),
-    }
-}
-
-/// The extracted text of a structured document as it is built, block by block.
-#[derive(Debug, Default)]
-pub(crate) struct Blocks {
-    text: String,
-    blocks: Vec<TypedBlock>,
-}
-
-impl Blocks {
-    /// Adds a block of raw text (lines separated by `\n`); blank blocks are dropped.
-    pub(crate) fn push(&mut self, raw: &str, kind: Option<Kind>, footnote: bool, page: Option<u32>) {
-        if raw.trim().is_empty() {
-            return;
-        }
-        if !self.text.is_empty() {
-            self.text.push_str("\n\n");
-        }
-        let start = self.text.len();
-        self.text.push_str(raw.trim());
-        self.blocks.push(TypedBlock { range: start..self.text.len(), kind, footnote, page });
-    }
-
-    fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
-    }
-
-    fn finish(self, format: Format, encoding: Option<Encoding>) -> Extracted {
-        let paragraphs = segment_blocks(&self.text, &self.blocks);
-        Extracted { format, encoding, text: self.text, paragraphs }
     }
 }

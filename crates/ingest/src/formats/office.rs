@@ -10,7 +10,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::Blocks;
+use super::blocks::Blocks;
 use crate::segment::Kind;
 use crate::IngestError;
 

@@ -7,7 +7,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Once;
 
-use super::{contains, Blocks};
+use super::blocks::Blocks;
+use crate::decode::contains;
 use crate::segment::Kind;
 use crate::IngestError;
 

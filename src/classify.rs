@@ -78,8 +78,8 @@ enum Parsed {
     Text { batch: Batch, notes: Vec<String> },
     /// JSONL lines: a record or (line, reason) when it is invalid; line numbers are local.
     Jsonl(Vec<Result<JsonlRecord, (usize, String)>>),
-    /// The unit is not classified; the warning to print.
-    Skipped(String),
+    /// The unit is not classified: the warning to print, and why.
+    Skipped(String, SkipReason),
 }
 
 /// A paragraph ready to score.
@@ -179,6 +179,8 @@ struct Job<'a> {
     summary: Vec<(String, Tally)>,
     /// Files passed over, per reason.
     skipped: std::collections::BTreeMap<SkipReason, usize>,
+    /// The documents that could not be read, each with why (the skips that are errors).
+    unread: Vec<String>,
     skipped_lines: usize,
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
@@ -198,11 +200,15 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
     }
     let inputs = if opts.inputs.is_empty() { vec![PathBuf::from("-")] } else { opts.inputs.clone() };
     let mut skipped = std::collections::BTreeMap::new();
+    let mut unread = Vec::new();
     let mut skip = |reason: SkipReason, message: String| {
         if !opts.quiet {
             eprintln!("paratopic: warning: skipping {message}");
         }
         *skipped.entry(reason).or_insert(0) += 1;
+        if reason.is_error() {
+            unread.push(message);
+        }
     };
     let extensions = input::extensions_for(opts.input_format);
     let sources = input::collect(&inputs, &extensions, &mut skip)?;
@@ -272,6 +278,7 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
         progress,
         summary: Vec::new(),
         skipped,
+        unread,
         skipped_lines: 0,
         header: None,
         prechecked,
@@ -323,9 +330,39 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
         if job.skipped_lines > 0 {
             eprintln!("paratopic: {} invalid JSONL line(s) skipped", job.skipped_lines);
         }
+        for why in &job.unread {
+            eprintln!("paratopic: not read: {why}");
+        }
+    }
+    if !job.unread.is_empty() {
+        return Err(Partial { unread: job.unread.len(), read: job.summary.len() }.into());
     }
     Ok(())
 }
+
+/// The exit status of a job that wrote the records of every document it could read but could
+/// not read some: damaged, encrypted or scanned documents, unreadable files.
+pub const PARTIAL: u8 = 1;
+
+/// The error of a job that could not read some documents (exit status [`PARTIAL`]); its output
+/// is complete for the others.
+#[derive(Debug)]
+pub struct Partial {
+    unread: usize,
+    read: usize,
+}
+
+impl std::fmt::Display for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} document(s) could not be read (named above without -q); the records of the other {} are complete",
+            self.unread, self.read
+        )
+    }
+}
+
+impl std::error::Error for Partial {}
 
 impl Job<'_> {
     fn note(&self, message: String) {
@@ -397,11 +434,14 @@ impl Job<'_> {
     /// line numbers, skipped lines. `None` when the unit is skipped.
     fn fix(&mut self, source: &Source, parsed: Parsed, carry: &mut Carry) -> Result<Option<Vec<Item>>> {
         match parsed {
-            Parsed::Skipped(why) => {
+            Parsed::Skipped(why, reason) => {
                 if !self.ctx.opts.quiet {
                     self.note(format!("warning: skipping {why}"));
                 }
-                *self.skipped.entry(SkipReason::Failed).or_insert(0) += 1;
+                *self.skipped.entry(reason).or_insert(0) += 1;
+                if reason.is_error() {
+                    self.unread.push(why);
+                }
                 Ok(None)
             }
             Parsed::Text { batch, notes } => {
@@ -766,7 +806,8 @@ fn id_hash(id: &str) -> u64 {
 fn skip_or_fail(source: &Source, err: impl Into<anyhow::Error>) -> Result<Parsed> {
     let err = err.into();
     if source.in_folder() {
-        Ok(Parsed::Skipped(format!("{err:#}")))
+        let reason = SkipReason::of(&err);
+        Ok(Parsed::Skipped(format!("{err:#}"), reason))
     } else {
         Err(err)
     }

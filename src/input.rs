@@ -97,10 +97,13 @@ pub enum SkipReason {
     Duplicate,
     /// A named pipe, a device or a socket.
     NotRegular,
-    /// A file whose metadata could not be read.
+    /// A file whose metadata could not be read: not read (an error, see [`SkipReason::is_error`]).
     Unreadable,
-    /// A binary file, or one that failed to read or decode (counted by the job).
-    Failed,
+    /// A binary file (an image, an archive, NUL bytes) under a document's extension.
+    Binary,
+    /// A document that could not be read: damaged, encrypted, scanned (no text layer), in no
+    /// known encoding, or failing to read (an error).
+    Unread,
 }
 
 impl SkipReason {
@@ -112,7 +115,23 @@ impl SkipReason {
             SkipReason::Duplicate => "second path to the same file",
             SkipReason::NotRegular => "not a regular file",
             SkipReason::Unreadable => "unreadable",
-            SkipReason::Failed => "binary, damaged or unreadable",
+            SkipReason::Binary => "binary",
+            SkipReason::Unread => "could not be read",
+        }
+    }
+
+    /// Whether the skip means a document was not read: the job then exits with
+    /// [`PARTIAL`](crate::classify::PARTIAL). Files that are not documents (another extension,
+    /// a binary file, a pipe, a second path to a file already read) are not errors.
+    pub fn is_error(self) -> bool {
+        matches!(self, SkipReason::Unreadable | SkipReason::Unread)
+    }
+
+    /// The reason a document failed to read for.
+    pub fn of(error: &anyhow::Error) -> Self {
+        match error.downcast_ref::<IngestError>() {
+            Some(IngestError::Binary { .. }) => SkipReason::Binary,
+            _ => SkipReason::Unread,
         }
     }
 }

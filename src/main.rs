@@ -62,6 +62,13 @@ enum Command {
     /// low_confidence, unsupported_language), evidence (known terms) and scores (probability
     /// per label). The default model labels cybersecurity, ai, wsis, financing and other, in
     /// German and English.
+    ///
+    /// Exit status: 0 when every document was read; 1 when some documents inside a folder
+    /// could not be read (damaged, encrypted, scanned without a text layer, in no known
+    /// encoding, unreadable): each is named in the summary, and the output holds the complete
+    /// records of all the others (binary files and other extensions in a folder are passed
+    /// over and are not errors); 2 on an error, with no output file (a document named on the
+    /// command line that cannot be read is one); 130 when interrupted.
     Classify(ClassifyArgs),
     /// Train a model on a JSONL file of {"text": ..., "label": ...} lines, with any label set.
     Train(TrainArgs),
@@ -440,6 +447,10 @@ fn main() -> ExitCode {
         Err(err) if err.is::<classify::Interrupted>() => {
             eprintln!("paratopic: {err}");
             ExitCode::from(130)
+        }
+        Err(err) if err.is::<classify::Partial>() => {
+            eprintln!("paratopic: {err}");
+            ExitCode::from(classify::PARTIAL)
         }
         Err(err) => {
             eprintln!("paratopic: error: {err:#}");

@@ -62,7 +62,7 @@ pub fn run(model: &Model, opts: &SuggestOptions<'_>) -> Result<()> {
                     }
                 }
             }
-            Err(e) if source.in_folder() => skip(SkipReason::Failed, e),
+            Err(e) if source.in_folder() => skip(SkipReason::Unread, e),
             Err(e) => anyhow::bail!("{e}"),
         }
     }

@@ -38,14 +38,16 @@ fn paths_that_do_not_work() {
     );
     assert!(stderr(&out)
         .contains("nothing to classify: no .txt/.md/.pdf/.html/.htm/.docx/.odt file in pictures (1 file(s) skipped)"));
-    // A file that cannot be read (a dangling link): fatal when named, skipped inside a folder.
+    // A file that cannot be read (a dangling link): fatal when named; inside a folder skipped,
+    // named in the summary, and the exit status says that a document was not read.
     std::fs::create_dir(dir.path().join("docs")).unwrap();
     std::os::unix::fs::symlink("gone.txt", dir.path().join("docs/broken.txt")).unwrap();
     std::fs::write(dir.path().join("docs/good.txt"), GERMAN).unwrap();
     assert_error(&run_on(dir.path(), &["classify", "docs/broken.txt"]), "docs/broken.txt");
     let out = run_on(dir.path(), &["classify", "docs"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("warning: skipping docs/broken.txt"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("paratopic: not read: docs/broken.txt: "), "{}", stderr(&out));
     assert_eq!(records(&out).len(), 1);
 }
 
@@ -85,8 +87,9 @@ fn encodings_are_decoded_and_reported() {
     std::fs::write(dir.path().join("f-noise.txt"), b"\x81\x8d\x8f\x90\x9d\x81\x8d\x8f").unwrap();
     assert_error(&run_on(dir.path(), &["classify", "f-noise.txt"]), "f-noise.txt: not text in a known encoding");
     let out = run_on(dir.path(), &["classify", "."]);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1), "a document in no known encoding was not read");
     assert!(stderr(&out).contains("warning: skipping ./f-noise.txt: not text in a known encoding"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("paratopic: not read: ./f-noise.txt: not text"), "{}", stderr(&out));
     assert_eq!(records(&out).len(), 5);
 }
 
@@ -97,13 +100,16 @@ fn binary_files_are_skipped_with_a_warning() {
     std::fs::write(dir.path().join("paper.txt"), b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj").unwrap();
     std::fs::write(dir.path().join("nul.md"), b"Text\0mit\0NUL").unwrap();
     std::fs::write(dir.path().join("real.txt"), GERMAN).unwrap();
+    std::fs::write(dir.path().join("table.csv"), "a,b\n1,2\n").unwrap();
     let out = run_on(dir.path(), &["classify", "."]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("skipping ./image.txt: binary file (a PNG image)"), "{err}");
     assert!(err.contains("skipping ./paper.txt: binary file (a PDF file)"), "{err}");
     assert!(err.contains("skipping ./nul.md: binary file (NUL bytes)"), "{err}");
-    assert!(err.contains("3 file(s) skipped: 3 binary, damaged or unreadable"), "{err}");
+    // Binary files and other extensions are not documents: passed over, and not an error.
+    assert!(err.contains("4 file(s) skipped: 1 unsupported extension, 3 binary"), "{err}");
+    assert!(!err.contains("not read"), "{err}");
     assert_eq!(records(&out).len(), 1);
     // Named directly, a binary file is an error: an empty result is not a success.
     assert_error(&run_on(dir.path(), &["classify", "paper.txt"]), "paper.txt: binary file (a PDF file)");
@@ -361,11 +367,12 @@ fn damaged_and_locked_documents_are_one_line_each() {
         std::fs::write(dir.path().join(format!("cut-{i:02}.pdf")), &bytes).unwrap();
     }
     std::fs::copy(fixtures().join("encrypted.pdf"), dir.path().join("locked.pdf")).unwrap();
+    std::fs::copy(fixtures().join("scan.pdf"), dir.path().join("scan.pdf")).unwrap();
     std::fs::write(dir.path().join("fake.docx"), "not a zip").unwrap();
     std::fs::copy("corpus/documents/un-res-78-237-de.txt", dir.path().join("good.txt")).unwrap();
     let out = run_on(dir.path(), &["classify", "."]);
     let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("warning: skipping ./locked.pdf: encrypted PDF"), "{err}");
     assert!(err.contains("warning: skipping ./fake.docx: cannot read this Word file: not a zip archive"), "{err}");
@@ -374,8 +381,25 @@ fn damaged_and_locked_documents_are_one_line_each() {
     let warnings = err.lines().filter(|l| l.starts_with("paratopic: warning: skipping")).count();
     assert!(warnings >= 18, "{err}");
     assert!(records(&out).iter().any(|r| r["doc"] == "good.txt"));
+    // The summary names every document not read, and the last line counts them.
+    let unread: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("paratopic: not read: ./")).collect();
+    assert_eq!(unread.len(), warnings, "{err}");
+    assert!(unread.iter().any(|l| l.starts_with("locked.pdf: encrypted")), "{err}");
+    assert!(unread.contains(&"scan.pdf: no text layer (scanned?)"), "{err}");
+    assert!(err.trim_end().ends_with(&format!(
+        "{warnings} document(s) could not be read (named above without -q); the records of the other {} are complete",
+        24 - warnings
+    )));
+    // Quiet, to a file: no warning, the records of the others complete in the file, and the
+    // exit status alone tells.
+    let quiet = run_on(dir.path(), &["classify", ".", "-q", "-o", "out.jsonl"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(!stderr(&quiet).contains("warning"), "{}", stderr(&quiet));
+    let written = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    assert_eq!(written.lines().count(), records(&out).len());
     // Named directly, each is an error.
     assert_error(&run_on(dir.path(), &["classify", "locked.pdf"]), "locked.pdf: encrypted PDF");
+    assert_error(&run_on(dir.path(), &["classify", "scan.pdf"]), "scan.pdf: no text layer (scanned?)");
     assert_error(&run_on(dir.path(), &["classify", "cut-05.pdf"]), "cut-05.pdf: cannot read this PDF file");
     assert_error(&run_on(dir.path(), &["classify", "fake.docx"]), "fake.docx: cannot read this Word file");
 }

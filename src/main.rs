@@ -6,7 +6,6 @@ mod eval;
 mod explain;
 mod input;
 mod output;
-#[cfg(feature = "parquet")]
 mod parquet;
 mod report;
 mod settings;

@@ -15,9 +15,9 @@ pub enum Format {
     /// A header line and one row per paragraph; scores as one column per label, and with
     /// `--explain` an `explain` column of `term:weight` pairs separated by `;`.
     Csv,
-    /// Apache Parquet (zstd): the JSONL fields as typed columns (`scores` a struct of doubles,
-    /// the low-cardinality text columns dictionaries); needs `-o` or a redirected stdout, and
-    /// a build with `--features parquet`.
+    /// Apache Parquet (Snappy): the JSONL fields as typed columns (`scores` a struct of
+    /// doubles, the low-cardinality text columns dictionaries); needs `-o` or a redirected
+    /// stdout.
     Parquet,
 }
 
@@ -26,7 +26,6 @@ pub enum Chunk {
     /// JSONL lines or CSV rows.
     Bytes(Vec<u8>),
     /// Parquet columns.
-    #[cfg(feature = "parquet")]
     Batch(arrow_array::RecordBatch),
 }
 
@@ -40,24 +39,16 @@ pub struct Encoder {
 enum Encoding {
     Jsonl,
     Csv,
-    #[cfg(feature = "parquet")]
     Parquet(arrow_schema::SchemaRef),
 }
 
 impl Encoder {
-    /// An encoder for a run with these labels; `explain` adds the explanations. Parquet is
-    /// refused by a build without the `parquet` feature.
+    /// An encoder for a run with these labels; `explain` adds the explanations.
     pub fn new(format: Format, labels: &[String], explain: bool) -> Result<Self> {
         let format = match format {
             Format::Jsonl => Encoding::Jsonl,
             Format::Csv => Encoding::Csv,
-            #[cfg(feature = "parquet")]
             Format::Parquet => Encoding::Parquet(crate::parquet::schema(labels, explain)),
-            #[cfg(not(feature = "parquet"))]
-            Format::Parquet => anyhow::bail!(
-                "this paratopic was built without Parquet output: build it with `--features parquet` \
-                 (cargo install --path . --features parquet)"
-            ),
         };
         Ok(Self { labels: labels.to_vec(), explain, format })
     }
@@ -66,7 +57,6 @@ impl Encoder {
     pub fn header(&self) -> Result<Option<Chunk>> {
         match self.format {
             Encoding::Csv => Ok(Some(Chunk::Bytes(csv_header(&self.labels, self.explain)?))),
-            #[cfg(feature = "parquet")]
             Encoding::Parquet(_) => Ok(None),
             Encoding::Jsonl => Ok(None),
         }
@@ -77,7 +67,6 @@ impl Encoder {
         match &self.format {
             Encoding::Jsonl => Ok(Chunk::Bytes(jsonl_lines(records)?)),
             Encoding::Csv => Ok(Chunk::Bytes(csv_rows(&self.labels, self.explain, records)?)),
-            #[cfg(feature = "parquet")]
             Encoding::Parquet(schema) => Ok(Chunk::Batch(crate::parquet::batch(schema, &self.labels, records)?)),
         }
     }
@@ -85,7 +74,6 @@ impl Encoder {
     /// The sink that writes this encoder's chunks to `out`.
     pub fn sink(&self, out: Box<dyn Write + Send>) -> Result<Sink> {
         match &self.format {
-            #[cfg(feature = "parquet")]
             Encoding::Parquet(schema) => Ok(Sink::Parquet(Box::new(crate::parquet::writer(out, schema.clone())?))),
             Encoding::Jsonl | Encoding::Csv => Ok(Sink::Bytes(out)),
         }
@@ -97,7 +85,6 @@ pub enum Sink {
     /// JSONL or CSV, as they come.
     Bytes(Box<dyn Write + Send>),
     /// Parquet: batches gathered into row groups, the footer written by [`Sink::finish`].
-    #[cfg(feature = "parquet")]
     Parquet(Box<parquet::arrow::ArrowWriter<Box<dyn Write + Send>>>),
 }
 
@@ -106,7 +93,6 @@ impl Sink {
     pub fn write(&mut self, chunk: Chunk) -> std::io::Result<()> {
         match (self, chunk) {
             (Sink::Bytes(out), Chunk::Bytes(bytes)) => out.write_all(&bytes),
-            #[cfg(feature = "parquet")]
             (Sink::Parquet(out), Chunk::Batch(batch)) => out.write(&batch).map_err(io_error),
             #[allow(unreachable_patterns)]
             _ => Err(std::io::Error::other("a chunk of another format reached the output")),
@@ -117,13 +103,11 @@ impl Sink {
     pub fn finish(self) -> std::io::Result<()> {
         match self {
             Sink::Bytes(mut out) => out.flush(),
-            #[cfg(feature = "parquet")]
             Sink::Parquet(out) => (*out).into_inner().map_err(io_error)?.flush(),
         }
     }
 }
 
-#[cfg(feature = "parquet")]
 /// A Parquet error as the I/O error it wraps when it wraps one (so a closed pipe is still a
 /// closed pipe), else as an error of its own.
 fn io_error(e: parquet::errors::ParquetError) -> std::io::Error {

@@ -20,7 +20,7 @@ use arrow_array::{
 use arrow_buffer::OffsetBuffer;
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
@@ -150,11 +150,12 @@ fn explanations(records: &[Record<'_>], field: &RecordField) -> Result<ArrayRef>
     Ok(Arc::new(list))
 }
 
-/// A Parquet writer for `schema` onto `out`: zstd level 1, dictionary encoding for every
+/// A Parquet writer for `schema` onto `out`: Snappy (pure Rust, the default codec of Spark and
+/// pyarrow; zstd needed a C build), dictionary encoding for every
 /// column but the text (whose values rarely repeat).
 pub fn writer<W: Write + Send>(out: W, schema: SchemaRef) -> Result<ArrowWriter<W>> {
     let properties = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+        .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
         .set_column_dictionary_enabled(ColumnPath::from("text"), false)

@@ -2,7 +2,6 @@
 //! linked once), a module per concern, the shared helpers in `util`.
 
 mod commands;
-#[cfg(feature = "parquet")]
 mod parquet;
 mod report;
 mod robustness;

@@ -7,7 +7,6 @@
 //! and writes the serialized bytes in input order. Memory is bounded by the units in flight,
 //! whatever the input size, and the output never depends on the thread count.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +19,7 @@ use paratopic_ingest::{decode, Batch, DocumentStream, Format as DocFormat, Inges
 use rayon::prelude::*;
 
 use crate::destination::Destination;
+use crate::ids::{self, Ids};
 use crate::input::{self, parse_jsonl, InputFormat, JsonlRecord, SkipReason, Source};
 use crate::output::{Chunk, Encoder, Format, Sink};
 use crate::tally::Tally;
@@ -116,10 +116,9 @@ struct Carry {
     paragraphs: usize,
     /// Lines before the piece being fixed (JSONL line numbers are local to a piece).
     jsonl_lines: usize,
-    /// The JSONL ids seen so far, as 64-bit hashes (with the line of each), so that a stream of
-    /// millions of lines keeps its memory small; two different ids among a million share a
-    /// hash with a chance of about 3 in 100 million.
-    ids: HashMap<u64, usize>,
+    /// The JSONL ids seen so far, as 64-bit hashes (with the line of each), in flat memory;
+    /// two different ids among a million share a hash with a chance of about 3 in 100 million.
+    ids: Ids,
 }
 
 /// What the workers need: shared, read-only.
@@ -182,6 +181,8 @@ struct Job<'a> {
     /// The documents that could not be read, each with why (the skips that are errors).
     unread: Vec<String>,
     skipped_lines: usize,
+    /// Duplicate ids told at the end of a JSONL input, kept with `--skip-invalid`.
+    late_duplicates: usize,
     /// The CSV header, written with the first records (so a job that classifies nothing
     /// writes nothing).
     header: Option<Chunk>,
@@ -280,6 +281,7 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
         skipped,
         unread,
         skipped_lines: 0,
+        late_duplicates: 0,
         header: None,
         prechecked,
         files_done: 0,
@@ -329,6 +331,9 @@ pub fn run(load_model: impl FnOnce() -> Result<Model>, opts: &ClassifyOptions) -
         }
         if job.skipped_lines > 0 {
             eprintln!("paratopic: {} invalid JSONL line(s) skipped", job.skipped_lines);
+        }
+        if job.late_duplicates > 0 {
+            eprintln!("paratopic: {} duplicate id(s) found at the end of the input and kept", job.late_duplicates);
         }
         for why in &job.unread {
             eprintln!("paratopic: not read: {why}");
@@ -381,7 +386,9 @@ impl Job<'_> {
             units.into_par_iter().map(|(s, document)| (s, ctx.parse_whole(s, document))).collect();
         let mut fixed = Vec::with_capacity(parsed.len());
         for (source, parsed) in parsed {
-            let items = self.fix(source, parsed?, &mut Carry::default())?;
+            let mut carry = Carry::default();
+            let items = self.fix(source, parsed?, &mut carry)?;
+            self.finish_ids(source, carry)?;
             fixed.push((source, items));
         }
         let scored: Vec<Result<Scored>> = fixed.par_iter().map(|(s, items)| ctx.score(s.id(), items)).collect();
@@ -473,7 +480,7 @@ impl Job<'_> {
                     let checked = match line {
                         Ok(r) => {
                             let n = carry.jsonl_lines + r.line;
-                            match carry.ids.insert(id_hash(&r.id), n) {
+                            match carry.ids.insert(&r.id, n).context("remembering the JSONL ids")? {
                                 Some(first) => {
                                     Err(format!("{name}:{n}: duplicate id {:?} (first on line {first})", r.id))
                                 }
@@ -507,6 +514,29 @@ impl Job<'_> {
                 Ok(Some(items))
             }
         }
+    }
+
+    /// Reports the duplicate ids of a JSONL input that lie further apart than
+    /// [`ids::WINDOW`] lines: told only now, at the end of the input, after both lines were
+    /// written. An error (no output file) unless `--skip-invalid`, which warns and keeps them.
+    fn finish_ids(&mut self, source: &Source, carry: Carry) -> Result<()> {
+        let late = carry.ids.finish().context("checking the JSONL ids")?;
+        let name = source.name();
+        for d in &late {
+            let what = format!("{name}:{}: duplicate id (the id of line {})", d.line, d.first);
+            if !self.ctx.opts.skip_invalid {
+                bail!(
+                    "{what}; found at the end of the input (ids more than {} lines apart are compared there)",
+                    ids::WINDOW
+                );
+            }
+            self.note(format!(
+                "warning: {what}; kept, since it was written before the end of the input, where ids more than {} lines apart are compared",
+                ids::WINDOW
+            ));
+        }
+        self.late_duplicates += late.len();
+        Ok(())
     }
 
     /// A large file or a stream. UTF-8 text and JSONL are read in pieces: cut where no
@@ -627,6 +657,7 @@ impl Job<'_> {
                 }
             }
         })?;
+        self.finish_ids(source, carry)?;
         self.warn_unread(source.id(), &unread);
         self.summary.push((source.id().to_owned(), summary));
         self.files_done += 1;
@@ -790,15 +821,6 @@ impl Ctx<'_> {
             },
         })
     }
-}
-
-/// The hash under which a JSONL id is remembered.
-fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // SipHash with fixed keys: well mixed, and the same in every run.
-    let mut hasher = std::hash::DefaultHasher::new();
-    id.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// A failure that skips the source when a folder walk found it, and stops the job when the

@@ -4,6 +4,7 @@ mod classify;
 mod destination;
 mod eval;
 mod explain;
+mod ids;
 mod input;
 mod output;
 mod parquet;

@@ -121,7 +121,7 @@ fn a_gigabyte_of_text_on_standard_input_in_flat_memory() {
 #[test]
 fn a_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
     // Records of about 2 KB (a news article, a section of a report), made of the paragraphs of
-    // a real report; memory grows with the number of ids (see the README), not with the text.
+    // a real report.
     let report = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/documents/ig-report-2025-q4-de.txt"),
     )
@@ -165,6 +165,61 @@ fn a_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
     assert!(chunks >= 1024, "{chunks} chunks");
     let last: serde_json::Value = serde_json::from_str(&last).unwrap();
     assert_eq!(last["id"], format!("{}-{}", chunks - 1, lines_per_chunk - 1));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ten_million_jsonl_lines_in_flat_memory_with_every_duplicate_id_reported() {
+    // Short records, whose ids are most of what a line holds: the duplicate-id check must not
+    // grow with them. Line 6 repeats the id of line 5 (told at once, its line left out with
+    // --skip-invalid); line 9,000,000 repeats the id of line 2 (told at the end of the input).
+    const LINES: u64 = 10_000_000;
+    const PER_CHUNK: u64 = 50_000;
+    let id = |n: u64| match n {
+        6 => 5,
+        9_000_000 => 2,
+        n => n,
+    };
+    let chunk = move |i: u64| {
+        let mut out = Vec::with_capacity(PER_CHUNK as usize * 24);
+        for n in i * PER_CHUNK + 1..=(i + 1) * PER_CHUNK {
+            out.extend_from_slice(format!("{{\"id\":\"p{}\",\"text\":\"{}\"}}\n", id(n), n % 7).as_bytes());
+        }
+        out
+    };
+    let total: u64 = (0..LINES / PER_CHUNK).map(|i| chunk(i).len() as u64).sum();
+    let mut child = spawn(&["classify", "-q", "--skip-invalid", "--input-format", "jsonl", "-"]);
+    let watch = watch_peak_memory(&child);
+    let (lines, last, err) = feed_and_drain(&mut child, total, chunk);
+    assert!(child.wait().unwrap().success(), "{err}");
+    let peak = watch.join().unwrap();
+    assert!(peak < FLAT_MEMORY_BYTES, "peak memory {} MB", peak >> 20);
+    assert_eq!(lines, LINES - 1, "every line but the near duplicate");
+    let last: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(last["id"], format!("p{LINES}"));
+    assert!(err.contains("warning: skipping -:6: duplicate id \"p5\" (first on line 5)"), "{err}");
+    assert!(err.contains("warning: -:9000000: duplicate id (the id of line 2); kept"), "{err}");
+    assert_eq!(err.matches("duplicate id").count(), 2, "{err}");
+}
+
+#[test]
+fn a_duplicate_id_far_from_the_first_fails_the_job_without_an_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: String = (1..=300_000u64)
+        .map(|n| format!("{{\"id\":\"p{}\",\"text\":\"1\"}}\n", if n == 299_999 { 3 } else { n }))
+        .collect();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, lines).unwrap();
+    let out = Command::new(BIN)
+        .args(["classify", "-q", "--input-format", "jsonl", "-o"])
+        .arg(dir.path().join("out.jsonl"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in.jsonl:299999: duplicate id (the id of line 3)"), "{err}");
+    assert!(!dir.path().join("out.jsonl").exists(), "no partial output file");
 }
 
 /// Runs the binary with `input` on standard input and returns its standard output.

@@ -192,6 +192,32 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             rss,
         );
     }
+    // Ten million short JSONL lines with distinct ids on standard input: the duplicate-id check
+    // in flat memory (src/ids.rs).
+    let lines = dir.join("ten-million-lines.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&lines)?);
+        for n in 0..10_000_000u64 {
+            writeln!(out, "{{\"id\":\"p{n}\",\"text\":\"Absatz {}\"}}", n % 97)?;
+        }
+        out.flush()?;
+    }
+    let script = format!(
+        "cat '{}' | '{}' classify --input-format jsonl - --model '{}' -q -o '{}'",
+        lines.display(),
+        paratopic.display(),
+        model.display(),
+        output.display()
+    );
+    let (s, rss, _) = measure(cmd("sh", &[Path::new("-c"), Path::new(&script)]), false)?;
+    push(
+        "paratopic classify --input-format jsonl, 10 million short lines (cat |), 2 threads",
+        s,
+        lines.metadata()?.len(),
+        10_000_000,
+        rss,
+    );
+    let _ = std::fs::remove_file(&lines);
     let _ = std::fs::remove_file(&output);
     print_table(&runs);
     pdf_rows(root, &paratopic, &dir)

@@ -251,8 +251,11 @@ pub fn line_pieces(name: &Path, mut reader: Box<dyn Read + Send>) -> Result<Piec
     if let Head::Binary(kind) = inspect_head(&head) {
         return Err(IngestError::Binary { path: name.to_path_buf(), kind });
     }
-    Ok(Pieces::new(reader, head, Some(Layout::LinePerParagraph)).count_lines())
+    Ok(Pieces::new(reader, head, Some(Layout::LinePerParagraph)).count_lines().max_lines(LINES_PER_PIECE))
 }
+
+/// The most lines of a stream of lines in one piece (see [`Pieces::max_lines`]).
+pub const LINES_PER_PIECE: usize = 2048;
 
 /// The first bytes, from which a format is told.
 fn head(bytes: &[u8]) -> &[u8] {

@@ -38,13 +38,31 @@ pub struct Pieces<R> {
     layout: Option<Layout>,
     count_lines: bool,
     lines_before: usize,
+    max_lines: Option<usize>,
 }
 
 impl<R: Read> Pieces<R> {
     /// Pieces of `reader`, whose first bytes (`head`) were already read from it. The layout
     /// is detected from the first piece unless given (`LinePerParagraph` for JSONL).
     pub fn new(reader: R, head: Vec<u8>, layout: Option<Layout>) -> Self {
-        Self { reader, pending: head, offset: 0, at_eof: false, layout, count_lines: false, lines_before: 0 }
+        Self {
+            reader,
+            pending: head,
+            offset: 0,
+            at_eof: false,
+            layout,
+            count_lines: false,
+            lines_before: 0,
+            max_lines: None,
+        }
+    }
+
+    /// Ends a piece after at most `lines` lines, whatever its size: what is made of a line
+    /// (a JSONL record, its label, its output) can be many times the line, so that pieces of
+    /// short lines would otherwise hold tens of megabytes each.
+    pub fn max_lines(mut self, lines: usize) -> Self {
+        self.max_lines = Some(lines.max(1));
+        self
     }
 
     /// Numbers the lines, so that each piece knows the number of its first line (JSONL
@@ -79,7 +97,13 @@ impl<R: Read> Pieces<R> {
         let start = if self.offset == 0 && self.pending.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
         let layout =
             *self.layout.get_or_insert_with(|| Layout::detect(&String::from_utf8_lossy(&self.pending[start..])));
-        let cut = if self.at_eof { self.pending.len() } else { start + safe_cut(&self.pending[start..], layout) };
+        let mut cut = if self.at_eof { self.pending.len() } else { start + safe_cut(&self.pending[start..], layout) };
+        if let Some(max) = self.max_lines {
+            let mut newlines = self.pending[start..cut].iter().enumerate().filter(|(_, &b)| b == b'\n');
+            if let Some((i, _)) = newlines.nth(max - 1) {
+                cut = start + i + 1;
+            }
+        }
         let rest = self.pending.split_off(cut);
         let mut bytes = std::mem::replace(&mut self.pending, rest);
         bytes.drain(..start);
@@ -219,6 +243,17 @@ pub(crate) fn is_utf8(mut reader: impl Read) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_of_short_lines_end_after_the_most_lines_allowed() {
+        let text: String = (0..10_000).map(|i| format!("{{\"id\": {i}}}\n")).collect();
+        let mut pieces =
+            Pieces::new(text.as_bytes(), Vec::new(), Some(Layout::LinePerParagraph)).count_lines().max_lines(4096);
+        let firsts: Vec<(usize, usize)> = std::iter::from_fn(|| pieces.next_piece().unwrap())
+            .map(|p| (p.first_line, p.bytes.iter().filter(|&&b| b == b'\n').count()))
+            .collect();
+        assert_eq!(firsts, [(1, 4096), (4097, 4096), (8193, 1808)]);
+    }
 
     fn pieces_of(text: &str, layout: Option<Layout>) -> Vec<Piece> {
         let mut pieces = Pieces::new(text.as_bytes(), Vec::new(), layout).count_lines();

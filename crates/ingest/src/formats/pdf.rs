@@ -396,7 +396,8 @@ fn find_mark(line: &str, mark: &str) -> Option<usize> {
         let before = &line[..i];
         let last = before.chars().last()?;
         let after_word = last.is_alphabetic() && before.chars().rev().take_while(|c| c.is_alphabetic()).count() >= 3;
-        let after_year = before.len() >= 4 && {
+        // Four bytes back from the mark may fall inside a character (`2014–202`): no year then.
+        let after_year = before.len() >= 4 && before.is_char_boundary(before.len() - 4) && {
             let year = &before[before.len() - 4..];
             year.chars().all(|c| c.is_ascii_digit())
                 && (year.starts_with("19") || year.starts_with("20"))
@@ -412,6 +413,27 @@ fn find_mark(line: &str, mark: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Marks are looked for on any text without a panic: a multi-byte character just before a
+    /// year-like run (the line of a real UN report that panicked, and one with a private-use
+    /// symbol as pdf.js's `issue13211.pdf` has).
+    #[test]
+    fn marks_next_to_multibyte_characters_do_not_panic() {
+        let line = "for  Landlocked  Developing  Countries  for  the  Decade  2014–2024, and";
+        assert_eq!(find_mark(line, "4"), None);
+        assert_eq!(find_mark("\u{f02b}2019 Bericht", "9"), None);
+        assert_eq!(find_mark("im Jahr 20191, so", "1"), Some(12));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_mark_never_panics(line in "[0-9a-zäö–\u{f02b} ,.;]{0,24}", n in 1u32..30) {
+            let mark = n.to_string();
+            if let Some(at) = find_mark(&line, &mark) {
+                proptest::prop_assert!(line.is_char_boundary(at) && line[at..].starts_with(&mark));
+            }
+        }
+    }
 
     #[test]
     fn furniture_is_recognised() {

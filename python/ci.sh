@@ -3,7 +3,8 @@
 # and the data tools the tests read Parquet with (pyarrow, pandas, polars) and run Spark with
 # (pyspark; Java must be on PATH, which .ci/run sees to), the package built into the venv with
 # `maturin develop --release`, then the tests in python/tests: the package, the Parquet output
-# read back, and the Spark examples in local mode.
+# read back, and the Spark examples in local mode and on a standalone cluster of this machine
+# (a master and two workers on 127.0.0.1, started and stopped by the test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

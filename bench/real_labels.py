@@ -6,6 +6,9 @@ paragraphs given a topic. Each document is classified as one JSONL input, as a u
     python3 bench/real_labels.py --with-real     # 5 folds by document: trained on the
                                                  # authored and seed paragraphs and the real
                                                  # paragraphs of the other folds
+    python3 bench/real_labels.py --dev           # the default model on the dev documents of
+                                                 # corpus/real/split.jsonl
+    python3 bench/real_labels.py --dev --with-real   # trained with the train documents too
 Needs target/release/paratopic (cargo build --release).
 """
 
@@ -30,20 +33,45 @@ def classify(model, rows):
     return [json.loads(line) for line in out.splitlines()]
 
 
+def split():
+    """corpus/real/split.jsonl: each labeled document in train or dev, never both."""
+    parts = {}
+    for line in open("corpus/real/split.jsonl"):
+        r = json.loads(line)
+        assert r["doc"] not in parts and r["part"] in ("train", "dev"), r
+        parts[r["doc"]] = r["part"]
+    return parts
+
+
+def train_model(rows, path):
+    with open("target/real-train.jsonl", "w") as f:
+        f.writelines(json.dumps({"text": r["text"], "label": r["label"]}, ensure_ascii=False) + "\n" for r in rows)
+    subprocess.run([BIN, "train", "--data", "target/real-train.jsonl", "--lexicon", "corpus/lexicon.toml",
+                    "--labels", LABELS, "-o", path, "-q"], check=True)
+
+
 def main():
     real = jsonl(sorted(glob.glob("corpus/real/labels/*.jsonl")))
     docs = sorted({r["doc"] for r in real})
     pairs = []
-    if "--with-real" in sys.argv:
-        base = [{"text": r["text"], "label": r["label"]}
-                for r in jsonl(sorted(glob.glob("corpus/authored/*.jsonl")) + sorted(glob.glob("corpus/labels/*.jsonl")))]
+    base = [{"text": r["text"], "label": r["label"]}
+            for r in jsonl(sorted(glob.glob("corpus/authored/*.jsonl")) + sorted(glob.glob("corpus/labels/*.jsonl")))]
+    if "--dev" in sys.argv:
+        parts = split()
+        missing = [d for d in docs if d not in parts]
+        assert not missing, f"documents without a part in corpus/real/split.jsonl: {missing}"
+        model = "models/default.model"
+        if "--with-real" in sys.argv:
+            model = "target/real-split.model"
+            train_model(base + [r for r in real if parts[r["doc"]] == "train"], model)
+        for d in docs:
+            if parts[d] == "dev":
+                rows = [r for r in real if r["doc"] == d]
+                pairs += zip(rows, classify(model, rows))
+    elif "--with-real" in sys.argv:
         fold = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs}
         for k in range(5):
-            train = base + [{"text": r["text"], "label": r["label"]} for r in real if fold[r["doc"]] != k]
-            with open("target/real-train.jsonl", "w") as f:
-                f.writelines(json.dumps(t, ensure_ascii=False) + "\n" for t in train)
-            subprocess.run([BIN, "train", "--data", "target/real-train.jsonl", "--lexicon", "corpus/lexicon.toml",
-                            "--labels", LABELS, "-o", "target/real-fold.model", "-q"], check=True)
+            train_model(base + [r for r in real if fold[r["doc"]] != k], "target/real-fold.model")
             for d in docs:
                 if fold[d] == k:
                     rows = [r for r in real if r["doc"] == d]

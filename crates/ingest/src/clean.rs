@@ -117,7 +117,14 @@ fn clean_marked(raw: &str, keep_citations: bool, run: impl Fn(&[u8]) -> usize) -
             pending_space = !out.is_empty();
             continue;
         }
-        if c == '*' || c == '\u{feff}' {
+        if c == '*' {
+            // Emphasis goes; a star inside a word is the gender star (`Bürger*innen`) and stays.
+            let after_letter = !pending_space && out.chars().next_back().is_some_and(char::is_alphabetic);
+            if !(after_letter && text[i..].chars().next().is_some_and(char::is_lowercase)) {
+                continue;
+            }
+        }
+        if c == '\u{feff}' {
             continue;
         }
         if is_superscript_digit(c) && !out.is_empty() && !pending_space {
@@ -323,7 +330,7 @@ fn citation_len(text: &str) -> Option<usize> {
     inner[digits..].starts_with(']').then_some(digits + 2)
 }
 
-/// Replaces Markdown links `[text](target)` by `text`.
+/// Replaces Markdown links `[text](target)` by `text`, and images `![alt](target)` by `alt`.
 fn strip_markdown_links(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -339,7 +346,7 @@ fn strip_markdown_links(text: &str) -> String {
         });
         match link {
             Some((label, consumed)) => {
-                out.push_str(&rest[..open]);
+                out.push_str(rest[..open].strip_suffix('!').unwrap_or(&rest[..open]));
                 out.push_str(label);
                 rest = &after[consumed..];
             }
@@ -356,6 +363,16 @@ fn strip_markdown_links(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text as its source has it: the gender star stays inside a word while emphasis goes, and
+    /// a Markdown image leaves its alt text, not a stray `!`.
+    #[test]
+    fn gender_stars_stay_and_images_leave_their_alt_text() {
+        assert_eq!(clean_text("Alle **Bürger*innen** und Lehrer*in", false), "Alle Bürger*innen und Lehrer*in");
+        assert_eq!(clean_text("*kursiv* und **fett**, Stern* am Ende", false), "kursiv und fett, Stern am Ende");
+        assert_eq!(clean_text("![Logo der Stiftung](logo.png) Die Stiftung", false), "Logo der Stiftung Die Stiftung");
+        assert_eq!(clean_text("Siehe [den Bericht](https://x.org)!", false), "Siehe den Bericht!");
+    }
 
     /// The plain forms of [`is_clean`] and [`is_nfc_fast`]: a scan for what cleaning changes,
     /// then, apart, the NFC quick check of every character from U+0300 on.

@@ -145,7 +145,8 @@ fn lines(text: &str) -> Vec<Line<'_>> {
 impl Layout {
     /// Recognises the layout of `text`.
     pub fn detect(text: &str) -> Layout {
-        Self::detect_lines(&lines(text))
+        let lines = lines(text);
+        Self::detect_lines(&lines[front_matter(&lines)..])
     }
 
     fn detect_lines(lines: &[Line<'_>]) -> Layout {
@@ -154,7 +155,10 @@ impl Layout {
         if indented >= 3 && indented * 10 >= content.len() {
             return Layout::Indented;
         }
-        let wrapped = content.iter().all(|l| l.text.chars().count() <= WRAP_WIDTH);
+        // Wrapped when nine lines in ten are within the wrap width: a URL or a table row longer
+        // than that does not make a wrapped document one of long lines.
+        let within = content.iter().filter(|l| l.text.chars().count() <= WRAP_WIDTH).count();
+        let wrapped = within * 10 >= content.len() * 9;
         let has_consecutive_lines = lines.windows(2).any(|w| !w[0].is_blank() && !w[1].is_blank());
         // In wrapped prose most lines end inside a sentence; short lines that each end a
         // sentence are one paragraph per line.
@@ -177,16 +181,46 @@ struct Block<'a> {
 /// Cuts a document into paragraphs. Never panics; spans are in order, do not overlap, and
 /// every non-blank line lies in one paragraph's span (lines without text, such as `_____`
 /// rules, in the span of the paragraph after them).
+/// YAML front matter at the start (a Markdown file's metadata) is no paragraph: its lines lie in
+/// the span of the first paragraph.
 pub fn segment(doc: &Document) -> Vec<Paragraph> {
     let lines = lines(&doc.text);
-    let layout = Layout::detect_lines(&lines);
-    segment_lines(doc, &lines, layout)
+    let front = front_matter(&lines);
+    let layout = Layout::detect_lines(&lines[front..]);
+    segment_lines(doc, &lines, layout, front)
 }
 
 /// Cuts a document into paragraphs with a known layout (as [`segment`] does after detecting
-/// it). Used on the pieces of a large file, whose layout is detected once on its beginning.
-pub fn segment_with(doc: &Document, layout: Layout) -> Vec<Paragraph> {
-    segment_lines(doc, &lines(&doc.text), layout)
+/// it). Used on the pieces of a large file, whose layout is detected once on its beginning;
+/// `first` says the text is the beginning of its document, where front matter may stand.
+pub fn segment_with(doc: &Document, layout: Layout, first: bool) -> Vec<Paragraph> {
+    let lines = lines(&doc.text);
+    let front = if first { front_matter(&lines) } else { 0 };
+    segment_lines(doc, &lines, layout, front)
+}
+
+/// How many lines YAML front matter takes at the start of a text: a `---` line, at most 1,000
+/// lines of YAML (each `key: value`, indented, or a `- ` item), then a `---` or `...` line; 0
+/// when there is none (a text that only starts with a rule keeps its lines).
+fn front_matter(lines: &[Line<'_>]) -> usize {
+    if lines.first().is_none_or(|l| l.text.trim_end() != "---") {
+        return 0;
+    }
+    let yaml = |l: &Line<'_>| {
+        let key = l.text.split_once(':').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        });
+        l.is_blank() || key || l.text.starts_with([' ', '\t']) || l.text.starts_with("- ")
+    };
+    for (i, line) in lines.iter().enumerate().skip(1).take(1000) {
+        if matches!(line.text.trim_end(), "---" | "...") {
+            return if i > 1 { i + 1 } else { 0 };
+        }
+        if !yaml(line) {
+            return 0;
+        }
+    }
+    0
 }
 
 /// The section rule: a paragraph stands under the nearest heading above it in its document
@@ -262,7 +296,8 @@ pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph
     paragraphs
 }
 
-fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Paragraph> {
+fn segment_lines(doc: &Document, all_lines: &[Line<'_>], layout: Layout, front: usize) -> Vec<Paragraph> {
+    let lines = &all_lines[front..];
     let blocks = match layout {
         Layout::Indented => indented_blocks(lines),
         Layout::Wrapped => wrapped_blocks(lines),
@@ -275,8 +310,12 @@ fn segment_lines(doc: &Document, lines: &[Line<'_>], layout: Layout) -> Vec<Para
     let mut sections = Sections::default();
     let mut offsets = OffsetMap::new(&doc.text, doc.encoding, doc.source_len);
     // Lines without any text (rules such as `_____`) join the span of the next paragraph, or
-    // of the last one at the end, so that every line lies in some paragraph's span.
-    let mut orphan: Option<(usize, usize)> = None;
+    // of the last one at the end, so that every line lies in some paragraph's span; so does
+    // front matter.
+    let mut orphan: Option<(usize, usize)> = all_lines[..front]
+        .first()
+        .zip(all_lines[..front].last())
+        .map(|(first, last)| (first.start, last.trimmed_span().1.max(first.start)));
     for block in blocks {
         let Some(mut paragraph) = finish(&block, paragraphs.len()) else {
             let span = block_span(&block);
@@ -401,9 +440,10 @@ fn indented_blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
 }
 
 /// Blank lines end a paragraph, and so does a line much shorter than the wrap width (the last
-/// line of a paragraph, or a heading).
+/// line of a paragraph, or a heading). The wrap width is what nine lines in ten stay within: a
+/// few long lines (a table row, a URL, front matter) do not make every wrapped line look short.
 fn wrapped_blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
-    let width = lines.iter().map(|l| l.text.trim_end().chars().count()).max().unwrap_or(0);
+    let width = wrap_width(lines);
     let mut blocks: Vec<Block<'a>> = Vec::new();
     let mut open = false;
     for line in lines {
@@ -422,6 +462,17 @@ fn wrapped_blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
         open = line.text.trim_end().chars().count() * 10 >= width * 6;
     }
     blocks
+}
+
+/// The length in characters that nine non-blank lines in ten do not pass.
+fn wrap_width(lines: &[Line<'_>]) -> usize {
+    let mut lengths: Vec<usize> =
+        lines.iter().filter(|l| !l.is_blank()).map(|l| l.text.trim_end().chars().count()).collect();
+    if lengths.is_empty() {
+        return 0;
+    }
+    lengths.sort_unstable();
+    lengths[(lengths.len() * 9 / 10).min(lengths.len() - 1)]
 }
 
 /// Length of a list marker at the start of `text`: `- `, `* `, `• `, `– `, `a) `, `a. `.
@@ -495,6 +546,22 @@ fn is_superscript_start(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Markdown file's YAML front matter is metadata, not paragraphs (its bytes lie in the
+    /// first paragraph's span); a text that only starts with a rule keeps its lines.
+    #[test]
+    fn front_matter_is_no_paragraph() {
+        let text = "---\ntitle: \"Gesetz\"\nslug: milog\ntags:\n  - recht\n---\n\n# Gesetz\n\nDer Text.\n";
+        let doc = Document::from_text("a.md", text.to_owned());
+        let paragraphs = segment(&doc);
+        let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Gesetz", "Der Text."]);
+        assert_eq!(paragraphs[0].start, 0);
+        let ruled = "---\nDie Staaten verurteilen Cyberangriffe.\n---\n\nZweiter Absatz.\n";
+        let texts: Vec<String> =
+            segment(&Document::from_text("b.txt", ruled.to_owned())).into_iter().map(|p| p.text).collect();
+        assert_eq!(texts, ["Die Staaten verurteilen Cyberangriffe.", "Zweiter Absatz."]);
+    }
 
     fn texts(input: &str) -> Vec<(Kind, String)> {
         segment(&Document::from_text("t", input.to_owned())).into_iter().map(|p| (p.kind, p.text)).collect()

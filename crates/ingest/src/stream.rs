@@ -156,7 +156,8 @@ pub(crate) fn segment_piece(
     let offset = piece.offset;
     let text = piece.into_text(path)?;
     let doc = Document { id: id.to_owned(), source_len: text.len(), text, encoding: Encoding::Utf8 { bom: false } };
-    let mut paragraphs = segment_with(&doc, layout);
+    // The first piece starts the document (after a byte order mark).
+    let mut paragraphs = segment_with(&doc, layout, offset <= 3);
     for p in &mut paragraphs {
         p.start += offset;
         p.end += offset;

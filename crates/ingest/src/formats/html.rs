@@ -1,7 +1,8 @@
 //! HTML: parsed by html5ever (through `scraper`) as a browser would, then walked without
 //! recursion (so any depth of nesting is fine). Block elements become blocks (`h1`–`h6`
 //! headings, `li` list items, `p`, `blockquote`, table cells and the like body text); the text
-//! of scripts, styles, navigation, page headers and footers, forms and cookie banners is
+//! of scripts, styles, navigation (also boxes named so by their class: sidebars, breadcrumbs,
+//! menus, sharing buttons), page headers and footers, forms and cookie banners is
 //! dropped; `<br>` is a line break; notes (`class="footnote…"`, `role="doc-endnotes"`) are
 //! footnotes.
 
@@ -204,6 +205,7 @@ impl Walk {
                 let name = element.name();
                 let dropped = DROPPED.contains(&name) && !(name == "form" && wraps_the_page(node))
                     || is_banner(element)
+                    || is_furniture(element) && !holds_prose(node)
                     || is_note_reference(element);
                 let block = BLOCKS.contains(&name);
                 let footnotes = is_notes(element);
@@ -290,6 +292,65 @@ fn is_banner(element: &scraper::node::Element) -> bool {
         && attribute_mentions(element, &["cookie", "consent", "gdpr"])
 }
 
+/// Words that name a site's navigation and page furniture in an id, class or role.
+const FURNITURE: &[&str] = &[
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "sidebar",
+    "skip",
+    "skiplink",
+    "social",
+    "share",
+    "sharing",
+    "related",
+    "footer",
+    "toolbar",
+    "pagination",
+    "contentinfo",
+    "banner",
+];
+
+/// A box of site furniture that does not use `<nav>`, `<aside>` or `<footer>` (Sphinx's
+/// `sphinxsidebar` and `related` bars, a `breadcrumb` list, a `subnavigation`, a `skip` link,
+/// `role="navigation"`): an id, class or role one of whose words starts or ends with one of
+/// [`FURNITURE`]; never the page itself.
+fn is_furniture(element: &scraper::node::Element) -> bool {
+    if matches!(element.name(), "html" | "body" | "main" | "article" | "h1" | "h2" | "h3" | "p") {
+        return false;
+    }
+    ["id", "class", "role"].iter().any(|a| {
+        element.attr(a).is_some_and(|v| {
+            v.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
+                let word = word.to_ascii_lowercase();
+                !word.is_empty() && FURNITURE.iter().any(|f| word.starts_with(f) || word.ends_with(f))
+            })
+        })
+    })
+}
+
+/// Whether an element holds the text of a page rather than furniture: an article, the main
+/// region, or three paragraphs (a layout box named `sticky-sidebar` can wrap the article).
+fn holds_prose(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    let mut paragraphs = 0;
+    for d in node.descendants().skip(1) {
+        match d.value().as_element().map(|e| e.name()) {
+            Some("article" | "main") => return true,
+            Some("p") => {
+                paragraphs += 1;
+                if paragraphs >= 3 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A footnote mark: a link to a note inside the page (`<a href="#fn1">1</a>`), or an element
 /// marked as a note reference.
 fn is_note_reference(element: &scraper::node::Element) -> bool {
@@ -313,6 +374,22 @@ mod tests {
     fn read_str(html: &str) -> Vec<(Kind, String)> {
         let (blocks, _) = read(html.as_bytes().to_vec(), Path::new("t.html")).unwrap();
         blocks.finish(super::super::Format::Html, None).paragraphs.into_iter().map(|p| (p.kind, p.text)).collect()
+    }
+
+    /// Furniture without `<nav>` or `<footer>` (a Sphinx sidebar, a breadcrumb, sharing
+    /// buttons, `role="navigation"`) is dropped; a layout box whose name says sidebar but which
+    /// holds the article is not.
+    #[test]
+    fn furniture_named_by_class_is_dropped_and_the_article_kept() {
+        let page =
+            "<html><body><div class=\"related\" role=\"navigation\"><ul><li>Index</li><li>Module</li></ul></div>\
+             <div class=\"breadcrumbs\">Start › Koalitionsvertrag</div>\
+             <div class=\"c-sticky-sidebar\"><div class=\"c-article__sharing\"><div>Share via Twitter</div></div>\
+             <div class=\"c-article__content\"><p>Die Staaten verurteilen Cyberangriffe.</p><p>Zweiter Absatz.</p>\
+             <p>Dritter Absatz.</p></div></div>\
+             <div class=\"sphinxsidebar\"><h3>Schnellsuche</h3></div></body></html>";
+        let texts: Vec<String> = read_str(page).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(texts, ["Die Staaten verurteilen Cyberangriffe.", "Zweiter Absatz.", "Dritter Absatz."]);
     }
 
     #[test]

@@ -381,7 +381,10 @@ impl Job<'_> {
             return Ok(());
         }
         let ctx = self.ctx;
-        let sizes: Vec<u64> = units.iter().map(|(s, _)| s.size()).collect();
+        let sizes: Vec<u64> = units
+            .iter()
+            .map(|(s, document)| document.as_ref().and_then(DocumentStream::whole_len).map_or(s.size(), |n| n as u64))
+            .collect();
         let parsed: Vec<(&Source, Result<Parsed>)> =
             units.into_par_iter().map(|(s, document)| (s, ctx.parse_whole(s, document))).collect();
         let mut fixed = Vec::with_capacity(parsed.len());

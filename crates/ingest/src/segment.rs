@@ -490,6 +490,11 @@ fn list_marker_len(text: &str) -> Option<usize> {
     None
 }
 
+/// `:` and a space or tab at the start of a line: a Markdown (Pandoc) definition.
+fn definition_marker(text: &str) -> bool {
+    text.strip_prefix(':').is_some_and(|rest| rest.starts_with([' ', '\t']))
+}
+
 /// `[12] …` at the start of a line.
 fn reference_marker(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('[') else { return false };
@@ -527,6 +532,10 @@ fn finish(block: &Block<'_>, index: usize) -> Option<Paragraph> {
     };
     let joined = match kind {
         Kind::ListItem => joined[list_marker_len(&joined).unwrap_or(0)..].to_owned(),
+        // The `:` that starts a definition in Markdown (`Fundstelle` / `:   BGBl I: 2014`).
+        Kind::Body if definition_marker(raw_first) => {
+            joined.trim_start().strip_prefix(':').unwrap_or(&joined).trim_start().to_owned()
+        }
         Kind::Heading => joined.trim_start_matches('#').to_owned(),
         _ => joined,
     };
@@ -546,6 +555,14 @@ fn is_superscript_start(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Markdown definition (`:   value`) loses its marker; a colon inside text stays.
+    #[test]
+    fn definition_markers_go() {
+        let doc = Document::from_text("a.md", "Fundstelle\n:   BGBl I: 2014, 1348\n\n:Kein Marker\n".to_owned());
+        let texts: Vec<String> = segment(&doc).into_iter().map(|p| p.text).collect();
+        assert_eq!(texts, ["Fundstelle", "BGBl I: 2014, 1348", ":Kein Marker"]);
+    }
 
     /// A Markdown file's YAML front matter is metadata, not paragraphs (its bytes lie in the
     /// first paragraph's span); a text that only starts with a rule keeps its lines.

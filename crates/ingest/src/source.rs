@@ -162,6 +162,14 @@ impl DocumentStream {
         self.format
     }
 
+    /// The bytes of a document read whole, until its part is taken (for progress).
+    pub fn whole_len(&self) -> Option<usize> {
+        match &self.body {
+            Body::Whole(bytes) => bytes.as_ref().map(Vec::len),
+            Body::Pieces(_) => None,
+        }
+    }
+
     /// Whether the document is read in pieces (long UTF-8 text).
     pub fn in_pieces(&self) -> bool {
         matches!(self.body, Body::Pieces(_))

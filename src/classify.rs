@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use paratopic_classifier::{Decision, Model, Rules};
 use paratopic_ingest::stream::{Piece, Pieces, PIECE_BYTES};
-use paratopic_ingest::{decode, Batch, DocumentStream, Format as DocFormat, IngestError, Kind, Part, WHOLE_BYTES};
+use paratopic_ingest::{Batch, DocumentStream, Format as DocFormat, IngestError, Kind, Part, WHOLE_BYTES};
 use rayon::prelude::*;
 
 use crate::destination::Destination;
@@ -752,9 +752,9 @@ impl Ctx<'_> {
                 Ok(bytes) => bytes,
                 Err(e) => return skip_or_fail(source, e),
             };
-            let text = decode::utf8_str(&bytes)
-                .map_err(|e| IngestError::NotUtf8 { path: source.path_or_dash(), offset: e.valid_up_to() })?;
-            return Ok(Parsed::Jsonl(parse_jsonl(text, 1)));
+            // The whole file is its one piece: the same UTF-8 check and message as a stream's.
+            let text = Piece { offset: 0, first_line: 1, bytes }.into_text(&source.path_or_dash())?;
+            return Ok(Parsed::Jsonl(parse_jsonl(&text, 1)));
         }
         let batch = match document.map_or_else(|| source.document(), Ok).and_then(DocumentStream::read_all) {
             Ok(batch) => batch,

@@ -99,8 +99,7 @@ impl<R: Read> Pieces<R> {
             *self.layout.get_or_insert_with(|| Layout::detect(&String::from_utf8_lossy(&self.pending[start..])));
         let mut cut = if self.at_eof { self.pending.len() } else { start + safe_cut(&self.pending[start..], layout) };
         if let Some(max) = self.max_lines {
-            let mut newlines = self.pending[start..cut].iter().enumerate().filter(|(_, &b)| b == b'\n');
-            if let Some((i, _)) = newlines.nth(max - 1) {
+            if let Some(i) = memchr::memchr_iter(b'\n', &self.pending[start..cut]).nth(max - 1) {
                 cut = start + i + 1;
             }
         }

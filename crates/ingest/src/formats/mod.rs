@@ -10,6 +10,8 @@ mod blocks;
 mod html;
 mod office;
 mod pdf;
+mod pdf_layout;
+mod pdf_repair;
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
-//! PDF: the text layer by `pdf-extract`, then the page furniture of UN-style documents removed
+//! PDF: the glyphs of each page by `pdf-extract`, laid out in lines and paragraphs by
+//! [`super::pdf_layout`], then the page furniture of UN-style documents removed
 //! (running headers and footers, document symbols, job numbers, page numbers, the masthead),
 //! footnotes set apart as `footnote` blocks with their marks stripped from the text, and a
 //! paragraph that crosses a page break joined again.
@@ -8,6 +9,8 @@ use std::path::Path;
 use std::sync::Once;
 
 use super::blocks::Blocks;
+use super::pdf_layout::{page_text, Glyphs, MARK_CLOSE, MARK_OPEN};
+use super::pdf_repair::{break_form_loops, rebuild_xref};
 use crate::decode::contains;
 use crate::segment::Kind;
 use crate::IngestError;
@@ -32,24 +35,63 @@ fn quiet_panics_in_extraction() {
     });
 }
 
-/// The text of every page, or why there is none.
+/// The text of every page, laid out from its glyphs ([`page_text`]), or why there is none.
+///
+/// Each page is read on its own: a page the reader gives up on keeps the glyphs it yielded
+/// before, and the other pages are read all the same.
 fn extract_pages(bytes: &[u8], path: &Path) -> Result<Vec<String>, IngestError> {
     let failed = |reason: String| IngestError::Unreadable { path: path.to_path_buf(), format: "PDF", reason };
     // The header may follow some junk, within the first kilobyte.
     if !contains(&bytes[..bytes.len().min(1024)], b"%PDF-") {
         return Err(failed("not a PDF file (no %PDF- header)".into()));
     }
-    if contains(bytes, b"/Encrypt") {
-        return Err(IngestError::Encrypted { path: path.to_path_buf() });
-    }
     quiet_panics_in_extraction();
     QUIET_PANICS.with(|q| q.set(true));
-    let result = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem_by_pages(bytes)));
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<String>, IngestError> {
+        // Many PDFs are encrypted with an empty user password (only printing or copying is
+        // restricted): those are read; a password-protected one is refused.
+        let unlock = |mut doc: pdf_extract::Document| -> Result<pdf_extract::Document, IngestError> {
+            if doc.is_encrypted() && doc.decrypt("").is_err() {
+                return Err(IngestError::Encrypted { path: path.to_path_buf() });
+            }
+            Ok(doc)
+        };
+        // A broken cross-reference table is rebuilt from the objects themselves.
+        let mut doc = match pdf_extract::Document::load_mem(bytes) {
+            Ok(doc) => unlock(doc)?,
+            Err(e) => match rebuild_xref(bytes).and_then(|b| pdf_extract::Document::load_mem(&b).ok()) {
+                Some(doc) => unlock(doc)?,
+                None => return Err(failed(one_line(&e.to_string()))),
+            },
+        };
+        if doc.get_pages().is_empty() {
+            if let Some(rebuilt) = rebuild_xref(bytes).and_then(|b| pdf_extract::Document::load_mem(&b).ok()) {
+                doc = unlock(rebuilt)?;
+            }
+        }
+        break_form_loops(&mut doc);
+        let numbers: Vec<u32> = doc.get_pages().into_keys().collect();
+        let mut pages = Vec::with_capacity(numbers.len());
+        for number in numbers {
+            let mut glyphs = Glyphs::default();
+            // An error or a panic on this page leaves what it yielded so far.
+            let _ = catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut glyphs, number)));
+            let height = glyphs.height;
+            pages.push(page_text(&glyphs.take_page(), height));
+        }
+        Ok(pages)
+    }));
     QUIET_PANICS.with(|q| q.set(false));
     match result {
-        Ok(Ok(pages)) => Ok(pages),
-        Ok(Err(e)) => Err(failed(one_line(&e.to_string()))),
-        Err(_) => Err(failed("damaged file (the PDF reader gave up)".into())),
+        Ok(pages) => pages,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .map_or(String::new(), |m| format!(": {}", one_line(&m).chars().take(160).collect::<String>()));
+            Err(failed(format!("damaged file (the PDF reader gave up{why})")))
+        }
     }
 }
 
@@ -64,15 +106,32 @@ pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
         return Err(IngestError::NoText { path: path.to_path_buf() });
     }
     let pages: Vec<Vec<String>> = pages.iter().map(|p| p.lines().map(normalize_line).collect()).collect();
-    let repeated = repeated_band_lines(&pages);
+    let mut out = blocks_of(&pages, true);
+    // Nothing but what looks like furniture (the same few lines on every page): the text then
+    // is what the document says.
+    if out.is_empty() {
+        out = blocks_of(&pages, false);
+    }
+    if out.is_empty() {
+        return Err(IngestError::NoText { path: path.to_path_buf() });
+    }
+    Ok(out)
+}
+
+/// The blocks of the pages, their furniture removed when `furniture` is set.
+fn blocks_of(pages: &[Vec<String>], furniture: bool) -> Blocks {
+    let repeated = if furniture { repeated_band_lines(pages) } else { Default::default() };
     let mut out = Blocks::default();
     // The last body block of the previous page, held back in case the next page continues it.
     let mut held: Option<(Vec<String>, u32)> = None;
     for (index, lines) in pages.iter().enumerate() {
         let page = index as u32 + 1;
-        let (body, notes) = split_page(lines, &repeated);
+        let (body, notes) = split_page(lines, &repeated, furniture);
         let mut blocks = paragraphs_of(&body);
         strip_note_marks(&mut blocks, &notes);
+        for line in blocks.iter_mut().flatten() {
+            *line = drop_raised_marks(line);
+        }
         if let Some((mut last, last_page)) = held.take() {
             if !blocks.is_empty() && continues(&last, &blocks[0]) {
                 last.extend(blocks.remove(0));
@@ -84,17 +143,14 @@ pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
             out.push(&block.join("\n"), None, false, Some(page));
         }
         for (number, text) in &notes {
-            out.push(&format!("{number} {text}"), Some(Kind::Footnote), true, Some(page));
+            out.push(&format!("{number} {}", drop_raised_marks(text)), Some(Kind::Footnote), true, Some(page));
         }
         held = last.map(|b| (b, page));
     }
     if let Some((last, page)) = held {
         out.push(&last.join("\n"), None, false, Some(page));
     }
-    if out.is_empty() {
-        return Err(IngestError::NoText { path: path.to_path_buf() });
-    }
-    Ok(out)
+    out
 }
 
 /// Typographic ligatures as their letters, soft hyphens at a line end as hyphens, and the
@@ -227,7 +283,8 @@ fn is_job_number(word: &str) -> bool {
 }
 
 fn is_page_number(line: &str) -> bool {
-    let t = line.trim().trim_matches(|c| c == '-' || c == '–' || c == ' ');
+    // `*2424704*`, the barcode of a UN job number, is read as such.
+    let t = line.trim().trim_matches(|c| c == '-' || c == '–' || c == ' ' || c == '*');
     let t = t.strip_prefix("Seite ").or_else(|| t.strip_prefix("Page ")).unwrap_or(t);
     let t = t.split(" von ").next().unwrap_or(t).split(" of ").next().unwrap_or(t);
     !t.is_empty() && t.len() <= 7 && t.chars().all(|c| c.is_ascii_digit() || c == '/')
@@ -262,25 +319,36 @@ fn is_furniture(line: &str, repeated: &std::collections::HashSet<String>) -> boo
         rest = rest.replace(phrase, " ");
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
-    if words.is_empty() {
+    // The masthead's `Original: English`.
+    if words.is_empty() || words.len() == 2 && (words[0] == "Original:" || words[0] == "Ursprache:") {
         return true;
     }
     // A line of symbols, job numbers and page numbers, and what a masthead adds to them.
     let furniture_word =
         |w: &&str| is_symbol(w) || is_job_number(w) || is_page_number(w) || w.starts_with('(') && w.ends_with(')');
-    words.iter().any(|w| is_symbol(w) || is_job_number(w)) && words.iter().all(furniture_word)
-        || is_date_line(&words.join(" "))
+    let only_furniture = words.iter().any(|w| is_symbol(w) || is_job_number(w)) && words.iter().all(furniture_word);
+    // A running header: the document's symbol before or after its short title
+    // (`A/RES/79/260 Unforeseen and extraordinary expenses for 2025`).
+    let symbol_led = words.len() <= 16
+        && (is_symbol(words[0]) || is_symbol(words[words.len() - 1]))
+        && !t.ends_with(['.', ',', ';', ':']);
+    only_furniture || symbol_led || is_date_line(&words.join(" "))
 }
 
 /// A footnote line: a number of one to three digits, then the note (`1 A/65/201.`, or glued
 /// as extraction leaves a superscript: `1A/65/201.`), but not a numbered clause (`3. begrüßt`).
 fn note_start(line: &str) -> Option<(u32, &str)> {
     let t = line.trim_start();
+    if is_date_line(t.trim_end()) {
+        return None;
+    }
+    let t = t.strip_prefix(MARK_OPEN).unwrap_or(t);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if !(1..=3).contains(&digits) {
         return None;
     }
     let rest = &t[digits..];
+    let rest = rest.strip_prefix(MARK_CLOSE).unwrap_or(rest);
     if rest.starts_with('.') || rest.starts_with(')') || rest.trim().is_empty() {
         return None;
     }
@@ -291,24 +359,58 @@ fn note_start(line: &str) -> Option<(u32, &str)> {
     Some((t[..digits].parse().ok()?, rest.trim_start()))
 }
 
-/// Splits a page into its body lines (furniture removed) and its footnotes (number, text).
-fn split_page(lines: &[String], repeated: &std::collections::HashSet<String>) -> (Vec<String>, Vec<(u32, String)>) {
-    let furniture: std::collections::HashSet<usize> =
-        band(lines).into_iter().filter(|&i| is_furniture(&lines[i], repeated)).collect();
-    let kept: Vec<&String> = lines.iter().enumerate().filter(|(i, _)| !furniture.contains(i)).map(|(_, l)| l).collect();
-    // The footnote area: the last block of the page (after a blank line or a rule) when each
-    // of its lines that starts a note starts with a number, and its first line does.
+/// Splits a page into its body lines (furniture removed, when `furniture` is set) and its
+/// footnotes (number, text).
+fn split_page(
+    lines: &[String],
+    repeated: &std::collections::HashSet<String>,
+    furniture: bool,
+) -> (Vec<String>, Vec<(u32, String)>) {
+    // The date under `55th plenary meeting` closes a resolution; it is no masthead date.
+    let closing = |i: usize| {
+        is_date_line(lines[i].trim())
+            && lines[..i].iter().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| {
+                let l = l.trim_end();
+                l.ends_with("meeting") || l.ends_with("Plenarsitzung")
+            })
+    };
+    // A note at the foot of the page that cites a symbol (`4 A/77/88/Add.1.`) is a note.
+    let last_content = lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(0);
+    let foot_note = |i: usize| {
+        i + BOTTOM_BAND > last_content
+            && note_start(&lines[i]).is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_uppercase()))
+    };
+    let furniture: std::collections::HashSet<usize> = band(lines)
+        .into_iter()
+        .filter(|&i| furniture && is_furniture(&lines[i], repeated) && !closing(i) && !foot_note(i))
+        .collect();
+    let mut kept: Vec<&String> =
+        lines.iter().enumerate().filter(|(i, _)| !furniture.contains(i)).map(|(_, l)| l).collect();
+    // A table of contents: from the first line that leads with dots to a page number to the
+    // last, when a page has three of them (the wrapped titles between go with them).
+    let leaders: Vec<usize> = (0..kept.len()).filter(|&i| is_contents_line(kept[i])).collect();
+    if let [first, .., last] = leaders[..] {
+        if leaders.len() >= 3 {
+            // The entry's title may begin on the lines above its first leader.
+            let start = (0..first).rev().find(|&i| kept[i].trim().is_empty()).map_or(first, |b| b + 1);
+            kept.drain(start..=last);
+        }
+    }
+    // The footnote area: what follows the page's last rule, or else its last blocks, when
+    // each of them starts with a note number, the numbers rising, and the area's first line
+    // starts a note.
     let mut end = kept.len();
     while end > 0 && kept[end - 1].trim().is_empty() {
         end -= 1;
     }
-    let mut start = end;
-    while start > 0 && !kept[start - 1].trim().is_empty() && !is_rule(kept[start - 1]) {
-        start -= 1;
-    }
+    let start = match kept[..end].iter().rposition(|l| is_rule(l)) {
+        Some(rule) => rule + 1,
+        None => last_note_blocks(&kept[..end]),
+    };
+    let start = (start..end).find(|&i| !kept[i].trim().is_empty()).unwrap_or(end);
     let mut notes: Vec<(u32, String)> = Vec::new();
     if start < end && start > 0 && note_start(kept[start]).is_some() {
-        for line in &kept[start..end] {
+        for line in kept[start..end].iter().filter(|l| !l.trim().is_empty()) {
             match note_start(line) {
                 Some((n, text)) if notes.last().is_none_or(|(last, _)| n > *last) => notes.push((n, text.to_owned())),
                 // A continuation line (the area's first line always starts a note).
@@ -324,6 +426,42 @@ fn split_page(lines: &[String], repeated: &std::collections::HashSet<String>) ->
     let body_end = if notes.is_empty() { end } else { start };
     let body = kept[..body_end].iter().filter(|l| !is_rule(l)).map(|l| (*l).clone()).collect();
     (body, notes)
+}
+
+/// A line of a table of contents: dot leaders, then a page number (`Einführung . . . . 6`,
+/// `Gerechtigkeit……… 11`, `2. Scope ........ iv`).
+fn is_contents_line(line: &str) -> bool {
+    let t = line.trim_end();
+    let number = t.trim_end_matches(|c: char| c.is_ascii_digit() || "ivxlcIVXLC".contains(c));
+    if number.len() == t.len() || t.len() - number.len() > 5 {
+        return false;
+    }
+    let leader: String = number.chars().rev().take_while(|c| ".·…_ \u{2024}\u{fffd}".contains(*c)).collect();
+    leader.chars().filter(|c| *c != ' ').count() >= 4 || leader.contains('…') && leader.chars().count() >= 2
+}
+
+/// Where the run of blocks at the end of `lines` starts whose first lines start notes with
+/// rising numbers (the footnotes of a page without a rule above them).
+fn last_note_blocks(lines: &[&String]) -> usize {
+    let mut start = lines.len();
+    let mut next: Option<u32> = None;
+    loop {
+        let mut first = start;
+        while first > 0 && lines[first - 1].trim().is_empty() {
+            first -= 1;
+        }
+        let end = first;
+        while first > 0 && !lines[first - 1].trim().is_empty() {
+            first -= 1;
+        }
+        match note_start(lines.get(first).map_or("", |l| l.as_str())) {
+            Some((n, _)) if first < end && next.is_none_or(|m| n < m) => {
+                next = Some(n);
+                start = first;
+            }
+            _ => return start,
+        }
+    }
 }
 
 fn is_rule(line: &str) -> bool {
@@ -366,9 +504,19 @@ fn continues(last: &[String], next: &[String]) -> bool {
 
 /// Removes the marks of a page's footnotes from its text: the first place where note `n`
 /// follows a word or a year directly (`Arbeitsgruppe1`, `20101,`) loses its `n`.
+///
+/// Marks the layout found raised (`…Questions,` MARK_OPEN `2` MARK_CLOSE) are matched first;
+/// afterwards every raised mark that follows a word or a sign is dropped, and the digits of
+/// any other (a raised number after a space) are kept.
 fn strip_note_marks(blocks: &mut [Vec<String>], notes: &[(u32, String)]) {
     let mut from = (0, 0);
     for (n, _) in notes {
+        let raised = format!("{MARK_OPEN}{n}{MARK_CLOSE}");
+        let found = blocks.iter_mut().flatten().find(|line| line.contains(&raised));
+        if let Some(line) = found {
+            *line = line.replacen(&raised, "", 1);
+            continue;
+        }
         let mark = n.to_string();
         'search: for (b, block) in blocks.iter_mut().enumerate().skip(from.0) {
             let first_line = if b == from.0 { from.1 } else { 0 };
@@ -381,6 +529,27 @@ fn strip_note_marks(blocks: &mut [Vec<String>], notes: &[(u32, String)]) {
             }
         }
     }
+}
+
+/// The raised marks left in a line: dropped after a word or a sign, else kept as digits.
+fn drop_raised_marks(line: &str) -> String {
+    if !line.contains(MARK_OPEN) {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find(MARK_OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + MARK_OPEN.len_utf8()..];
+        let close = after.find(MARK_CLOSE).unwrap_or(after.len());
+        let glued = out.chars().last().is_some_and(|c| !c.is_whitespace());
+        if !glued {
+            out.push_str(&after[..close]);
+        }
+        rest = after.get(close + MARK_CLOSE.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 fn find_mark(line: &str, mark: &str) -> Option<usize> {
@@ -465,6 +634,9 @@ mod tests {
         ];
         let notes: Vec<(u32, String)> = [1, 2, 3, 4].iter().map(|n| (*n, String::new())).collect();
         strip_note_marks(&mut blocks, &notes);
+        for line in blocks.iter_mut().flatten() {
+            *line = drop_raised_marks(line);
+        }
         assert_eq!(blocks[0][0], "der Berichte von 2010, 2013 und 2015, die");
         assert_eq!(blocks[1][0], "der Arbeitsgruppe und 12 Staaten");
     }

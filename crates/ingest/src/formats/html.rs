@@ -4,7 +4,7 @@
 //! of scripts, styles, navigation (also boxes named so by their class: sidebars, breadcrumbs,
 //! menus, sharing buttons), page headers and footers, forms and cookie banners is
 //! dropped; `<br>` is a line break; notes (`class="footnote…"`, `role="doc-endnotes"`) are
-//! footnotes.
+//! footnotes. Of what is left, the page's main content is kept ([`main_content`]).
 
 use std::path::Path;
 
@@ -138,7 +138,7 @@ pub(super) fn read(bytes: Vec<u8>, path: &Path) -> Result<(Blocks, Encoding), In
         }
     }
     walk.flush();
-    Ok((walk.out, encoding))
+    Ok((walk.finish(), encoding))
 }
 
 /// The page's text: a byte order mark wins, then a `<meta charset>` in the first kilobytes,
@@ -181,26 +181,100 @@ fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 
 #[derive(Default)]
 struct Walk {
-    out: Blocks,
+    /// The blocks read, before the page's main content is chosen among them.
+    read: Vec<Read>,
     /// The text of the block being read.
     buffer: String,
-    /// Open elements that matter: (kind of block they make, footnote area, dropped).
+    /// How many characters of the buffer are the text of links.
+    link_chars: usize,
+    /// Open elements: the kind of block they make, footnote area, dropped.
     stack: Vec<Frame>,
     /// How many dropped elements are open (their text is skipped).
     dropped: usize,
+    /// How many links are open.
+    links: usize,
 }
 
 struct Frame {
+    node: ego_tree::NodeId,
+    /// An `h1`: the title of the page.
+    h1: bool,
     block: bool,
     kind: Option<Kind>,
     footnotes: bool,
     dropped: bool,
 }
 
+/// A block as read, with what the choice of the main content looks at: the elements around
+/// it (outermost first), its length and how much of it is link text.
+struct Read {
+    raw: String,
+    kind: Kind,
+    /// Read inside an `h1`.
+    h1: bool,
+    footnote: bool,
+    around: Vec<ego_tree::NodeId>,
+    chars: usize,
+    link_chars: usize,
+}
+
+impl Read {
+    fn link_density(&self) -> f64 {
+        self.link_chars as f64 / self.chars.max(1) as f64
+    }
+}
+
+/// A block at least this long, with little link text, is prose: what the main content of a
+/// page is made of.
+const PROSE_CHARS: usize = 80;
+/// Below this many characters of prose a page has no main content to choose: all is kept.
+const MIN_PROSE: usize = 400;
+/// The main content holds at least this share of the page's prose.
+const MAIN_SHARE: f64 = 0.8;
+
+/// The page's main content, as a reader finds it (the method of Readability-style
+/// extractors): the innermost element that holds most of the page's prose; the blocks outside
+/// it (teasers, comments, link lists around the article) are dropped, and so are blocks that
+/// are mostly links wherever they are. The page's title (its first `h1`) stays.
+fn main_content(read: Vec<Read>) -> Blocks {
+    let prose = |r: &Read| r.chars >= PROSE_CHARS && r.link_density() < 0.25 && !r.footnote;
+    let total: usize = read.iter().filter(|r| prose(r)).map(|r| r.chars).sum();
+    let mut main: Option<(usize, ego_tree::NodeId)> = None;
+    if total >= MIN_PROSE {
+        let mut held: std::collections::HashMap<ego_tree::NodeId, (usize, usize)> = std::collections::HashMap::new();
+        for r in read.iter().filter(|r| prose(r)) {
+            for (depth, node) in r.around.iter().enumerate() {
+                held.entry(*node).or_insert((depth, 0)).1 += r.chars;
+            }
+        }
+        main = held
+            .into_iter()
+            .filter(|(_, (_, chars))| *chars as f64 >= MAIN_SHARE * total as f64)
+            .map(|(node, (depth, _))| (depth, node))
+            .max_by_key(|(depth, _)| *depth);
+    }
+    let mut out = Blocks::default();
+    let mut title = true;
+    for r in read {
+        let inside = main.is_none_or(|(_, node)| r.around.contains(&node));
+        let is_title = title && r.h1;
+        title &= !r.h1;
+        if (inside || is_title) && (r.link_density() <= 0.5 || r.footnote) {
+            out.push(&r.raw, Some(r.kind), r.footnote, None);
+        }
+    }
+    out
+}
+
 impl Walk {
     fn open(&mut self, node: ego_tree::NodeRef<'_, Node>) {
         match node.value() {
-            Node::Text(text) if self.dropped == 0 => self.buffer.push_str(text),
+            Node::Text(text) if self.dropped == 0 => {
+                self.buffer.push_str(text);
+                if self.links > 0 {
+                    self.link_chars += text.split_whitespace().map(|w| w.chars().count() + 1).sum::<usize>();
+                }
+            }
             Node::Element(element) => {
                 let name = element.name();
                 let dropped = DROPPED.contains(&name) && !(name == "form" && wraps_the_page(node))
@@ -223,7 +297,10 @@ impl Walk {
                 if dropped {
                     self.dropped += 1;
                 }
-                self.stack.push(Frame { block, kind, footnotes, dropped });
+                if name == "a" {
+                    self.links += 1;
+                }
+                self.stack.push(Frame { node: node.id(), h1: name == "h1", block, kind, footnotes, dropped });
             }
             _ => {}
         }
@@ -243,6 +320,13 @@ impl Walk {
                 self.dropped -= 1;
             }
         }
+        if node.value().as_element().is_some_and(|e| e.name() == "a") {
+            self.links = self.links.saturating_sub(1);
+        }
+    }
+
+    fn finish(self) -> Blocks {
+        main_content(self.read)
     }
 
     /// Ends the current block: its kind is that of the innermost element that gives one (a
@@ -250,19 +334,22 @@ impl Walk {
     fn flush(&mut self) {
         if self.buffer.trim().is_empty() {
             self.buffer.clear();
+            self.link_chars = 0;
             return;
         }
         let footnote = self.stack.iter().any(|f| f.footnotes);
-        let kind = if footnote {
-            Some(Kind::Footnote)
-        } else {
-            Some(self.stack.iter().rev().find_map(|f| f.kind).unwrap_or(Kind::Body))
-        };
+        let kind =
+            if footnote { Kind::Footnote } else { self.stack.iter().rev().find_map(|f| f.kind).unwrap_or(Kind::Body) };
         // Whitespace inside a line collapses as a browser shows it; `<br>` breaks stay.
         let raw: Vec<String> =
             self.buffer.split('\n').map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-        self.out.push(&raw.join("\n"), kind, footnote, None);
+        let raw = raw.join("\n");
+        let chars = raw.split_whitespace().map(|w| w.chars().count() + 1).sum();
+        let around = self.stack.iter().map(|f| f.node).collect();
+        let h1 = self.stack.iter().rev().find(|f| f.kind.is_some()).is_some_and(|f| f.h1);
+        self.read.push(Read { raw, kind, h1, footnote, around, chars, link_chars: self.link_chars });
         self.buffer.clear();
+        self.link_chars = 0;
     }
 }
 
@@ -314,6 +401,24 @@ const FURNITURE: &[&str] = &[
     "banner",
 ];
 
+/// Words that name the boxes around an article in an id or class, matched whole: comments,
+/// teasers and promotions, bylines, captions, newsletter sign-ups, recommendation widgets.
+const AROUND_THE_ARTICLE: &[&str] = &[
+    "comment",
+    "comments",
+    "teaser",
+    "teasers",
+    "promo",
+    "trending",
+    "popular",
+    "recommended",
+    "newsletter",
+    "caption",
+    "byline",
+    "outbrain",
+    "taboola",
+];
+
 /// A box of site furniture that does not use `<nav>`, `<aside>` or `<footer>` (Sphinx's
 /// `sphinxsidebar` and `related` bars, a `breadcrumb` list, a `subnavigation`, a `skip` link,
 /// `role="navigation"`): an id, class or role one of whose words starts or ends with one of
@@ -327,6 +432,7 @@ fn is_furniture(element: &scraper::node::Element) -> bool {
             v.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| {
                 let word = word.to_ascii_lowercase();
                 !word.is_empty() && FURNITURE.iter().any(|f| word.starts_with(f) || word.ends_with(f))
+                    || AROUND_THE_ARTICLE.contains(&word.as_str())
             })
         })
     })
@@ -390,6 +496,30 @@ mod tests {
              <div class=\"sphinxsidebar\"><h3>Schnellsuche</h3></div></body></html>";
         let texts: Vec<String> = read_str(page).into_iter().map(|(_, t)| t).collect();
         assert_eq!(texts, ["Die Staaten verurteilen Cyberangriffe.", "Zweiter Absatz.", "Dritter Absatz."]);
+    }
+
+    /// A news page: the article's paragraphs are kept with the page's title; the teasers after
+    /// it, the link list beside it and the comments under it are not.
+    #[test]
+    fn the_main_content_is_kept_and_what_surrounds_it_dropped() {
+        let sentence =
+            "Die Bundesregierung hat am Mittwoch eine neue Strategie für die Sicherheit der Netze beschlossen.";
+        let article: String = (0..6).map(|i| format!("<p>{i}. {sentence}</p>")).collect();
+        let page = format!(
+            "<html><body><div class=\"page\"><h1>Neue Strategie</h1>\
+             <div class=\"col\"><div class=\"story\">{article}</div>\
+             <ul><li><a href=\"/a\">Weitere Meldungen aus dem Ressort Politik und Wirtschaft heute</a></li></ul></div>\
+             <div class=\"col\"><div class=\"box\"><p>Lesen Sie auch: ein langer Anreißer zu einem anderen Artikel, \
+             der hier nur als Hinweis auf weitere Lektüre steht und mit dem Thema wenig zu tun hat.</p></div></div>\
+             <div class=\"comments\"><p>Ein Leser meint, dass die Strategie viel zu spät kommt und zu wenig Geld bereitstellt.</p></div>\
+             </div></body></html>"
+        );
+        let texts: Vec<String> = read_str(&page).into_iter().map(|(_, t)| t).collect();
+        let mut expected = vec!["Neue Strategie".to_owned()];
+        expected.extend((0..6).map(|i| format!("{i}. {sentence}")));
+        assert_eq!(texts, expected);
+        // A short page has no main content to choose: all of it is kept.
+        assert_eq!(read_str("<html><body><p>Kurz.</p><div><p>Auch kurz.</p></div></body></html>").len(), 2);
     }
 
     #[test]

@@ -171,10 +171,12 @@ struct ClassifyArgs {
     #[arg(long)]
     skip_invalid: bool,
     /// Give a paragraph whose top probability is below P the label `other` (or no label when
-    /// the model has no `other`), with `"decision": "low_confidence"`; `paratopic eval` prints
-    /// the precision and coverage each P gives.
-    #[arg(long, value_name = "P", value_parser = probability)]
-    min_confidence: Option<f64>,
+    /// the model has no `other`), with `"decision": "low_confidence"`. The default was chosen
+    /// on real documents, most of whose text is about none of the topics (docs/measurements.md);
+    /// 0 gives every paragraph the model's top label. `paratopic eval` prints the precision
+    /// and coverage each P gives.
+    #[arg(long, value_name = "P", value_parser = probability, default_value_t = paratopic_classifier::DEFAULT_MIN_CONFIDENCE)]
+    min_confidence: f64,
     /// Classify paragraphs in languages the model was not trained on too (by default they get
     /// no topic and a warning).
     #[arg(long)]
@@ -348,7 +350,7 @@ fn run(cli: Cli) -> Result<()> {
                         verbose: args.verbose,
                         explain: args.explain,
                         rules: paratopic_classifier::Rules {
-                            min_confidence: args.min_confidence,
+                            min_confidence: Some(args.min_confidence).filter(|p| *p > 0.0),
                             any_language: args.any_language,
                         },
                         report: args.report.map(|path| report::RunReport { path, model: args.model.clone() }),

@@ -26,6 +26,7 @@ import argparse
 from typing import Any, Dict, Iterator, Optional
 
 import pandas as pd
+import paratopic
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -44,7 +45,8 @@ def labeled_type(labels) -> T.StructType:
     ])
 
 
-def label_column(df: DataFrame, column: str, model: Broadcast, min_confidence: Optional[float] = None) -> DataFrame:
+def label_column(df: DataFrame, column: str, model: Broadcast,
+                 min_confidence: Optional[float] = paratopic.DEFAULT_MIN_CONFIDENCE) -> DataFrame:
     """``df`` with the labeling of its ``column`` added as top-level columns (a null text gets
     null fields)."""
     labels = list(model.value.classes_)
@@ -79,7 +81,8 @@ PARAGRAPH = [
 ]
 
 
-def label_documents(spark: SparkSession, pattern: str, model: Broadcast, min_confidence: Optional[float] = None) -> DataFrame:
+def label_documents(spark: SparkSession, pattern: str, model: Broadcast,
+                    min_confidence: Optional[float] = paratopic.DEFAULT_MIN_CONFIDENCE) -> DataFrame:
     """The labeled paragraphs of the documents matching ``pattern``: each file read whole (one
     record per document), cut into paragraphs and labeled on the executors, each paragraph in
     the context of its document (a short one takes the document's language), as
@@ -106,10 +109,8 @@ def read_dataset(spark: SparkSession, path: str) -> DataFrame:
 
 
 def run(spark: SparkSession, source: str, output: str, *, text_column: str = "text", model_path: Optional[str] = None,
-        min_confidence: Optional[float] = None, documents: bool = False) -> None:
+        min_confidence: Optional[float] = paratopic.DEFAULT_MIN_CONFIDENCE, documents: bool = False) -> None:
     """Reads ``source``, labels it and writes Parquet to ``output`` (replacing it)."""
-    import paratopic
-
     model = paratopic.Model.load(model_path) if model_path else paratopic.Model.default()
     broadcast = spark.sparkContext.broadcast(model)
     if documents:
@@ -128,7 +129,9 @@ def main() -> None:
     parser.add_argument("output", help="where to write the labeled dataset (Parquet, replaced)")
     parser.add_argument("--text-column", default="text", help="the column to label (default: text)")
     parser.add_argument("--model", help="a model file (default: the built-in model)")
-    parser.add_argument("--min-confidence", type=float, help="route paragraphs less sure than this to other")
+    parser.add_argument("--min-confidence", type=float, default=paratopic.DEFAULT_MIN_CONFIDENCE,
+                        help="route paragraphs less sure than this to other "
+                             f"(default {paratopic.DEFAULT_MIN_CONFIDENCE}, as the CLI; 0 for none)")
     parser.add_argument("--documents", action="store_true", help="INPUT is documents, read whole and cut into paragraphs")
     args = parser.parse_args()
     spark = SparkSession.builder.appName("paratopic-classify").getOrCreate()

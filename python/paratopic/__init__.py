@@ -21,9 +21,9 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _paratopic
-from ._paratopic import ModelError
+from ._paratopic import DEFAULT_MIN_CONFIDENCE, ModelError
 
-__all__ = ["Model", "ModelError", "read", "train", "SETTINGS"]
+__all__ = ["Model", "ModelError", "read", "train", "SETTINGS", "DEFAULT_MIN_CONFIDENCE"]
 
 #: The keyword settings :func:`train` takes: the ``paratopic train`` flags, with underscores.
 SETTINGS = tuple(_paratopic.SETTINGS)
@@ -101,7 +101,7 @@ class Model:
         self,
         texts: Sequence[str],
         *,
-        min_confidence: Optional[float] = None,
+        min_confidence: Optional[float] = DEFAULT_MIN_CONFIDENCE,
         any_language: bool = False,
     ) -> List[Dict[str, Any]]:
         """Labels each text as ``paratopic classify --input-format jsonl`` labels the lines
@@ -115,15 +115,17 @@ class Model:
         ``unsupported_language``), ``evidence`` (known terms, None when not scored) and
         ``scores`` (label → probability, None when not scored).
 
-        ``min_confidence`` (0 to 1) sends paragraphs whose top probability is below it to
-        ``other``; ``any_language`` labels texts of every language.
+        ``min_confidence`` (0 to 1; by default ``DEFAULT_MIN_CONFIDENCE``, as the CLI's
+        ``--min-confidence``; None or 0 for none) sends paragraphs whose top probability is
+        below it to ``other``; ``any_language`` labels texts of every language.
         """
         return self._native.classify(_sequence(texts), min_confidence, any_language)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The label of each text, as a NumPy array of str: the label :meth:`classify` gives it
-        with ``any_language=True`` (so that no text is refused for its language): the model's
-        top label, or ``other`` for a text without known terms.
+        with ``any_language=True`` (so that no text is refused for its language) and
+        ``min_confidence=None`` (the argmax of :meth:`predict_proba`, as scikit-learn's
+        ``predict``): the model's top label, or ``other`` for a text without known terms.
 
         The rare text given no label (a model without ``other``, a text without known terms)
         is ``None`` in an array of dtype object."""
@@ -147,7 +149,7 @@ class Model:
         source: Union[PathLike, bytes],
         *,
         name: Optional[str] = None,
-        min_confidence: Optional[float] = None,
+        min_confidence: Optional[float] = DEFAULT_MIN_CONFIDENCE,
         any_language: bool = False,
     ) -> List[Dict[str, Any]]:
         """Reads a document of any supported format (as :func:`read`) and labels every

@@ -6,11 +6,12 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, TypedDic
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Model", "ModelError", "read", "train", "SETTINGS"]
+__all__ = ["Model", "ModelError", "read", "train", "SETTINGS", "DEFAULT_MIN_CONFIDENCE"]
 
 _Path = Union[str, os.PathLike[str]]
 
 SETTINGS: Tuple[str, ...]
+DEFAULT_MIN_CONFIDENCE: float
 
 class ModelError(ValueError):
     """A model file (or bytes) that is not a readable paratopic model."""
@@ -67,7 +68,7 @@ class Model:
         self,
         texts: Sequence[str],
         *,
-        min_confidence: Optional[float] = None,
+        min_confidence: Optional[float] = ...,
         any_language: bool = False,
     ) -> List[Labeled]: ...
     def predict(self, texts: Sequence[str]) -> npt.NDArray[Any]: ...
@@ -77,7 +78,7 @@ class Model:
         source: Union[_Path, bytes],
         *,
         name: Optional[str] = None,
-        min_confidence: Optional[float] = None,
+        min_confidence: Optional[float] = ...,
         any_language: bool = False,
     ) -> List[Record]: ...
 

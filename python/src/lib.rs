@@ -353,5 +353,6 @@ fn _paratopic(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;
     m.add("SETTINGS", settings::names().into_py_any(m.py())?)?;
+    m.add("DEFAULT_MIN_CONFIDENCE", paratopic_classifier::DEFAULT_MIN_CONFIDENCE)?;
     Ok(())
 }

@@ -46,7 +46,7 @@ def test_predict_and_predict_proba_are_classify(model, texts) -> None:
     # One path to a label: predict is classify's label and predict_proba its scores, for every
     # text, whatever decided it (the model, or no evidence).
     texts = texts + ["", "zzzz qqqq"]
-    records = model.classify(texts, any_language=True)
+    records = model.classify(texts, any_language=True, min_confidence=None)
     labels = model.predict(texts)
     proba = model.predict_proba(texts)
     assert {r["decision"] for r in records} == {"model", "no_evidence"}

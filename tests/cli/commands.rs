@@ -56,6 +56,13 @@ fn classify_labels_every_paragraph_of_the_corpus() {
         if r["decision"] == "model" {
             assert_eq!(r["confidence"], scores[r["label"].as_str().unwrap()]);
             assert!(r["evidence"].as_u64().unwrap() >= 1);
+            assert!(r["confidence"].as_f64().unwrap() >= paratopic_classifier::DEFAULT_MIN_CONFIDENCE, "{r}");
+        } else if r["decision"] == "low_confidence" {
+            // Below the default cut: `other`, the top score below it, and no confidence.
+            assert_eq!(r["label"], "other", "{r}");
+            let top = scores.values().map(|v| v.as_f64().unwrap()).fold(0.0, f64::max);
+            assert!(top <= paratopic_classifier::DEFAULT_MIN_CONFIDENCE, "{r}");
+            assert!(r["confidence"].is_null() && r["evidence"].as_u64().unwrap() >= 1, "{r}");
         } else {
             // No known word: `other`, and no confidence to filter on.
             assert_eq!(
@@ -408,7 +415,8 @@ fn german_and_english_are_labeled_and_french_is_not() {
 
 #[test]
 fn min_confidence_routes_unsure_paragraphs_to_other() {
-    let all = records(&paratopic(&["classify", "corpus/documents", "-q"]));
+    // (`suggest` ranks the model's own labels, with no cut.)
+    let all = records(&paratopic(&["classify", "corpus/documents", "-q", "--min-confidence", "0"]));
     let cut = records(&paratopic(&["classify", "corpus/documents", "-q", "--min-confidence", "0.9"]));
     assert_eq!(all.len(), cut.len());
     let mut routed = 0;
@@ -438,7 +446,8 @@ fn suggest_picks_the_least_sure_paragraphs_in_training_shape() {
     let margins: Vec<f64> = lines.iter().map(|l| l["margin"].as_f64().unwrap()).collect();
     assert!(margins.windows(2).all(|w| w[0] <= w[1]), "{margins:?}");
     // The least sure of all classified content paragraphs comes first.
-    let all = records(&paratopic(&["classify", "corpus/documents", "-q"]));
+    // (`suggest` ranks the model's own labels, with no cut.)
+    let all = records(&paratopic(&["classify", "corpus/documents", "-q", "--min-confidence", "0"]));
     let least = all
         .iter()
         .filter(|r| r["decision"] == "model" && (r["kind"] == "body" || r["kind"] == "list_item"))
@@ -488,12 +497,15 @@ fn eval_labels_each_fold_exactly_as_classify_does_with_the_fold_model() {
             .map(|&i| serde_json::json!({"text": examples[i].text, "section": examples[i].section}).to_string() + "\n")
             .collect();
         let input = temp_file(&dir, &format!("fold{fold}.jsonl"), lines.as_bytes());
+        // The folds' labels are the model's own (`eval` prints what each cut makes of them).
         let out = paratopic(&[
             "classify",
             "--input-format",
             "jsonl",
             "--model",
             model_path.to_str().unwrap(),
+            "--min-confidence",
+            "0",
             "-q",
             input.to_str().unwrap(),
         ]);

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use crate::util::BIN;
 
-/// The peak memory the harness allows a streaming job, whatever the input length.
-const FLAT_MEMORY_BYTES: u64 = 64 << 20;
+/// The peak memory the harness allows a streaming job, whatever the input length: the
+/// default model held in memory (about 30 MB since it learned from the real documents of
+/// `corpus/real/`, 23,953 terms) and the bounded pipeline.
+const FLAT_MEMORY_BYTES: u64 = 80 << 20;
 
 /// A real resolution, cut into paragraphs by blank lines: the text streamed in the tests.
 fn seed_text() -> String {

@@ -39,11 +39,113 @@ pub const EN_DEV: &str = "dev/en-real.jsonl";
 pub struct HeldOut {
     /// The real English dev set: labels and the reliability of the confidences.
     pub en_dev: Option<(Confusion, Reliability)>,
+    /// The real dev documents of `corpus/real/` (each labeled as one unit, as `classify`
+    /// reads a document), when there are any.
+    pub real_dev: Option<RealDev>,
     /// gnad (needs `../shared/data`): out-of-domain `Sport` and `Kultur` articles given a
     /// topic at confidence ≥ 0.9 (count, of); and the `Web`/`Wirtschaft` articles about a
     /// topic (labels read by hand in `corpus/dev/gnad-web-wirtschaft-topics.tsv`) given that
     /// topic (count, of), with the confusion over all of them.
     pub gnad: Option<GnadFigures>,
+}
+
+/// The real dev documents of [`HeldOut`]: how the labels compare with the readers'.
+pub struct RealDev {
+    pub documents: usize,
+    pub confusion: Confusion,
+    pub reliability: Reliability,
+    /// Paragraphs given a topic, and how many of them have it.
+    pub given_topic: usize,
+    pub right_topic: usize,
+    /// Paragraphs whose gold label is a topic, and how many of them are given it.
+    pub topic_gold: usize,
+    pub topic_found: usize,
+    /// Off-topic paragraphs, and how many of them are given a topic.
+    pub off_topic: usize,
+    pub off_topic_given: usize,
+}
+
+impl RealDev {
+    fn ratio(a: usize, b: usize) -> f64 {
+        a as f64 / b.max(1) as f64
+    }
+    pub fn topic_precision(&self) -> f64 {
+        Self::ratio(self.right_topic, self.given_topic)
+    }
+    pub fn topic_recall(&self) -> f64 {
+        Self::ratio(self.topic_found, self.topic_gold)
+    }
+    pub fn off_topic_given_topic(&self) -> f64 {
+        Self::ratio(self.off_topic_given, self.off_topic)
+    }
+}
+
+/// The default model on the real dev documents, each document one unit.
+fn real_dev(corpus: &Corpus, model: &Model, rules: &Rules) -> Option<RealDev> {
+    if corpus.real_dev.is_empty() {
+        return None;
+    }
+    let labels = topics();
+    let other = labels.iter().position(|l| l == "other")?;
+    let mut f = RealDev {
+        documents: corpus.real_dev.len(),
+        confusion: Confusion::new(&labels),
+        reliability: Reliability::of(&[], 10),
+        given_topic: 0,
+        right_topic: 0,
+        topic_gold: 0,
+        topic_found: 0,
+        off_topic: 0,
+        off_topic_given: 0,
+    };
+    let mut pairs = Vec::new();
+    for (_, records) in &corpus.real_dev {
+        let paragraphs: Vec<(&str, Option<&str>)> = records.iter().map(|r| (r.text.as_str(), None)).collect();
+        for ((_, labeled), record) in model.label_all(&paragraphs, rules).iter().zip(records) {
+            let gold = labels.iter().position(|l| *l == record.label)?;
+            f.confusion.add_labeled(gold, labeled.label);
+            let predicted = labeled.label.unwrap_or(other);
+            if let Some(confidence) = labeled.confidence() {
+                pairs.push((confidence, predicted == gold));
+            }
+            if predicted != other {
+                f.given_topic += 1;
+                f.right_topic += usize::from(predicted == gold);
+            }
+            if gold == other {
+                f.off_topic += 1;
+                f.off_topic_given += usize::from(predicted != other);
+            } else {
+                f.topic_gold += 1;
+                f.topic_found += usize::from(predicted == gold);
+            }
+        }
+    }
+    f.reliability = Reliability::of(&pairs, 10);
+    Some(f)
+}
+
+/// The real dev figures of `model` at each `--min-confidence` cut, as a table.
+pub fn real_dev_cuts(corpus: &Corpus, model: &Model, cuts: &[f64]) -> String {
+    let mut s = String::from(
+        "classify --min-confidence P on the real dev documents:\n\
+         | P | accuracy | topic precision | topic recall | off-topic given a topic | ECE |\n|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for &cut in cuts {
+        let rules = Rules { min_confidence: (cut > 0.0).then_some(cut), ..Rules::default() };
+        if let Some(r) = real_dev(corpus, model, &rules) {
+            let _ = writeln!(
+                s,
+                "| {cut:.1} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} |",
+                r.confusion.accuracy(),
+                r.topic_precision(),
+                r.topic_recall(),
+                r.off_topic_given_topic(),
+                r.reliability.ece
+            );
+        }
+    }
+    s
 }
 
 /// The gnad side of [`HeldOut`].
@@ -73,7 +175,7 @@ pub fn evaluate(corpus: &Corpus, config: &TrainConfig) -> Result<Figures> {
         .iter()
         .map(|p| match &p.origin {
             Origin::Seed { doc, .. } => doc_ids.iter().position(|d| d == doc),
-            Origin::Authored { .. } => None,
+            Origin::Authored { .. } | Origin::Real { .. } => None,
         })
         .collect();
     let cv_out = cross_validate_predictions(&examples, &labels, config, &cv_folds)?;
@@ -114,7 +216,7 @@ pub fn evaluate(corpus: &Corpus, config: &TrainConfig) -> Result<Figures> {
 
 /// Evaluates the model trained on the whole corpus on held-out data: the English dev set and,
 /// when `../shared/data` is there, gnad.
-pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut> {
+pub fn held_out(root: &Path, corpus_dir: &Path, corpus: &Corpus, model: &Model) -> Result<HeldOut> {
     let labels = topics();
     let dev_path = corpus_dir.join(EN_DEV);
     let en_dev = if dev_path.is_file() {
@@ -124,7 +226,7 @@ pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut
         let mut pairs = Vec::new();
         // The dev file is one unit, as `classify --input-format jsonl` reads it.
         let paragraphs: Vec<(&str, Option<&str>)> = dev.iter().map(|e| (e.text.as_str(), None)).collect();
-        for ((_, labeled), &gold) in model.label_all(&paragraphs, &Rules::default()).iter().zip(&targets) {
+        for ((_, labeled), &gold) in model.label_all(&paragraphs, &Rules::CLASSIFY).iter().zip(&targets) {
             confusion.add_labeled(gold, labeled.label);
             if let Some(confidence) = labeled.confidence() {
                 pairs.push((confidence, labeled.label == Some(gold)));
@@ -134,7 +236,11 @@ pub fn held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<HeldOut
     } else {
         None
     };
-    Ok(HeldOut { en_dev, gnad: gnad_held_out(root, corpus_dir, model)? })
+    Ok(HeldOut {
+        en_dev,
+        real_dev: real_dev(corpus, model, &Rules::CLASSIFY),
+        gnad: gnad_held_out(root, corpus_dir, model)?,
+    })
 }
 
 /// The gnad out-of-domain and topic-article figures, or `None` without `../shared/data`.
@@ -167,7 +273,8 @@ fn gnad_held_out(root: &Path, corpus_dir: &Path, model: &Model) -> Result<Option
         let line: usize = fields.first().and_then(|l| l.parse().ok()).with_context(at)?;
         let gold = fields.get(2).and_then(|t| labels.iter().position(|l| l == t)).with_context(at)?;
         let (_, article) = articles.iter().find(|(n, _)| *n == line).with_context(at)?;
-        let label = model.label_one(&article.text, None).label;
+        let (_, labeled) = model.label_all(&[(article.text.as_str(), None)], &Rules::CLASSIFY).swap_remove(0);
+        let label = labeled.label;
         web_economy.add_labeled(gold, label);
         if gold != other {
             topic_articles += 1;
@@ -200,6 +307,27 @@ pub fn held_out_text(h: &HeldOut) -> String {
         None => {
             let _ = writeln!(s, "- English dev set: `corpus/{EN_DEV}` not found");
         }
+    }
+    if let Some(r) = &h.real_dev {
+        let _ = writeln!(
+            s,
+            "- real dev documents (`corpus/real/`, {} documents, {} paragraphs read by hand, never trained on; each document one unit): \
+             accuracy {:.4}, topic precision {:.4} ({} of {} given a topic), topic recall {:.4} ({} of {}), \
+             off-topic given a topic {:.4} ({} of {}), ECE {:.4}",
+            r.documents,
+            r.confusion.total(),
+            r.confusion.accuracy(),
+            r.topic_precision(),
+            r.right_topic,
+            r.given_topic,
+            r.topic_recall(),
+            r.topic_found,
+            r.topic_gold,
+            r.off_topic_given_topic(),
+            r.off_topic_given,
+            r.off_topic,
+            r.reliability.ece
+        );
     }
     match &h.gnad {
         Some(g) => {

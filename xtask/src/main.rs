@@ -104,8 +104,11 @@ fn run_eval(corpus_dir: &Path, card: &Path, check: bool, table: bool) -> anyhow:
     let bytes = std::fs::read(&model_path)?;
     let model = paratopic_classifier::Model::from_bytes(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", model_path.display()))?;
-    let held_out = eval::held_out(&root(), corpus_dir, &model)?;
+    let held_out = eval::held_out(&root(), corpus_dir, &corpus, &model)?;
     println!("held out, the committed model:\n{}", eval::held_out_text(&held_out));
+    if !corpus.real_dev.is_empty() {
+        println!("{}", eval::real_dev_cuts(&corpus, &model, &[0.0, 0.5, 0.6, 0.7, 0.8, 0.9]));
+    }
     let text = retrain::model_card(&corpus, &model, &bytes, &figures, &held_out);
     project::write_together(&[(card, text.as_bytes())])?;
     println!("wrote {}", card.display());

@@ -17,7 +17,7 @@ pub fn run(corpus_dir: &Path, out_dir: &Path) -> Result<()> {
     let model = train(&corpus.examples(), &topics(), &config)?;
     let bytes = model.to_bytes();
     let figures = crate::eval::evaluate(&corpus, &config)?;
-    let held_out = crate::eval::held_out(&crate::project::root(), corpus_dir, &model)?;
+    let held_out = crate::eval::held_out(&crate::project::root(), corpus_dir, &corpus, &model)?;
     let card = model_card(&corpus, &model, &bytes, &figures, &held_out);
     std::fs::create_dir_all(out_dir.join("models")).with_context(|| format!("{}", out_dir.display()))?;
     crate::project::write_together(&[
@@ -72,20 +72,33 @@ pub fn model_card(
         config.lexicon.weight
     );
     let _ = writeln!(card, "## Training data\n");
-    let _ = writeln!(card, "| label | seed paragraphs | authored paragraphs | total |");
-    let _ = writeln!(card, "|---|---:|---:|---:|");
-    let (mut s_all, mut a_all) = (0, 0);
-    for (label, seed, authored) in corpus.counts() {
-        let _ = writeln!(card, "| {label} | {seed} | {authored} | {} |", seed + authored);
+    let _ = writeln!(
+        card,
+        "Seed paragraphs come from the seed documents, real ones from the train documents of `corpus/real/` \
+         (labeled by reading), authored ones were written for training where real text was missing.\n"
+    );
+    let _ = writeln!(card, "| label | seed paragraphs | real paragraphs | authored paragraphs | total |");
+    let _ = writeln!(card, "|---|---:|---:|---:|---:|");
+    let (mut s_all, mut r_all, mut a_all) = (0, 0, 0);
+    for (label, seed, authored, real) in corpus.counts() {
+        let _ = writeln!(card, "| {label} | {seed} | {real} | {authored} | {} |", seed + real + authored);
         s_all += seed;
+        r_all += real;
         a_all += authored;
     }
-    let _ = writeln!(card, "| all | {s_all} | {a_all} | {} |\n", s_all + a_all);
+    let total = s_all + r_all + a_all;
+    let _ = writeln!(card, "| all | {s_all} | {r_all} | {a_all} | {total} |\n");
+    let _ = writeln!(
+        card,
+        "Real text (seed and real paragraphs): {:.1}% of the training paragraphs.\n",
+        100.0 * (s_all + r_all) as f64 / total.max(1) as f64
+    );
     card.push_str(&crate::eval::card_section(figures));
     let _ = writeln!(card, "\n## Held out\n");
     let _ = writeln!(
         card,
-        "The model above, on data it never trained on (calibration: scores divided by {:.4} · (1 + known terms)^{}, then the confidence c mapped to σ({:.4} · logit c + {:.4}); languages: {}; a model of its own for: {}).\n",
+        "The model above, on data it never trained on, labeling as `classify` does by default (`--min-confidence {}`; calibration: scores divided by {:.4} · (1 + known terms)^{}, then the confidence c mapped to σ({:.4} · logit c + {:.4}); languages: {}; a model of its own for: {}).\n",
+        paratopic_classifier::DEFAULT_MIN_CONFIDENCE,
         model.temperature().0,
         model.temperature().1,
         model.confidence_map().0,

@@ -23,6 +23,13 @@ const PARALLEL_MIN: usize = 1024;
 /// `other` (or nothing, for a label set without `other`) with [`Decision::NoEvidence`].
 pub const MIN_EVIDENCE: usize = 1;
 
+/// The minimum confidence `classify` (and the Python package's `classify`) applies unless
+/// told otherwise: a paragraph whose top probability is below it is labeled `other`, with
+/// [`Decision::LowConfidence`]. Chosen on the real dev documents of `corpus/real/`
+/// (`cargo xtask eval` prints every cut; `docs/measurements.md`): real text is mostly about
+/// something else, and an unsure topic is more often wrong than right there.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.7;
+
 /// How a paragraph's label was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,6 +66,10 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// The rules `classify` applies by default: [`DEFAULT_MIN_CONFIDENCE`], the languages the
+    /// model was trained on.
+    pub const CLASSIFY: Rules = Rules { min_confidence: Some(DEFAULT_MIN_CONFIDENCE), any_language: false };
+
     /// The rules, with `min_confidence` checked to be a probability.
     pub fn checked(min_confidence: Option<f64>, any_language: bool) -> Result<Self, SettingError> {
         match min_confidence {

@@ -41,7 +41,7 @@ mod train;
 
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
 pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
-pub use decide::{Decision, Labeled, Rules, MIN_EVIDENCE};
+pub use decide::{Decision, Labeled, Rules, DEFAULT_MIN_CONFIDENCE, MIN_EVIDENCE};
 pub use error::{ClassifierError, ModelFormatError, SettingError};
 pub use eval::{cross_validate, cross_validate_predictions};
 pub use folds::stratified_folds;

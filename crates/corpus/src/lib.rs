@@ -6,7 +6,10 @@
 //!   [`digest`] of the cleaned text, so that a change in segmentation shows up as stale or
 //!   missing labels instead of silently misaligned training data;
 //! - `authored/*.jsonl`: paragraphs written for this project (`origin: authored`), used for
-//!   training only, never scored.
+//!   training only, never scored;
+//! - `real/labels/*.jsonl` with `real/split.jsonl`: paragraphs of real documents labeled by
+//!   reading; those of the `train` documents are trained on, those of the `dev` documents are
+//!   held out ([`Corpus::real_dev`]).
 //!
 //! [`Corpus::load`] reads and aligns everything, and fails with the full list of problems.
 #![deny(missing_docs)]
@@ -69,6 +72,28 @@ fn german() -> String {
     "de".to_owned()
 }
 
+/// One line of `real/labels/*.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RealRecord {
+    /// The document's id in `real/docs/`.
+    pub doc: String,
+    /// The paragraph as a reader writes it.
+    pub text: String,
+    /// Its label.
+    pub label: String,
+    /// Its language (ISO 639-1).
+    pub lang: String,
+    /// Its kind (`body`, `list_item`, `heading`).
+    pub kind: String,
+}
+
+/// One line of `real/split.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+struct SplitRecord {
+    doc: String,
+    part: String,
+}
+
 /// Where a training example comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -86,14 +111,22 @@ pub enum Origin {
         /// Its language (ISO 639-1).
         lang: String,
     },
+    /// A paragraph of a real document of `real/`, labeled by reading.
+    Real {
+        /// Document id.
+        doc: String,
+        /// Its language (ISO 639-1).
+        lang: String,
+    },
 }
 
 impl Origin {
-    /// `seed` or `authored`.
+    /// `seed`, `authored` or `real`.
     pub fn name(&self) -> &'static str {
         match self {
             Origin::Seed { .. } => "seed",
             Origin::Authored { .. } => "authored",
+            Origin::Real { .. } => "real",
         }
     }
 }
@@ -148,8 +181,11 @@ pub struct Corpus {
     /// Segmented seed documents, sorted by id.
     pub documents: Vec<(Document, Vec<Paragraph>)>,
     /// Seed paragraphs with gold labels, in document order, then authored paragraphs in file
-    /// order (files sorted by name).
+    /// order (files sorted by name), then the real paragraphs of the train documents (files
+    /// sorted by name).
     pub paragraphs: Vec<LabeledParagraph>,
+    /// The real paragraphs of the dev documents, never trained on, by document (sorted by id).
+    pub real_dev: Vec<(String, Vec<RealRecord>)>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CorpusError + '_ {
@@ -181,6 +217,51 @@ fn read_jsonl<T: for<'de> Deserialize<'de>>(
         }
     }
     Ok(out)
+}
+
+/// Reads `real/labels` by `real/split.jsonl`: the train documents' paragraphs join
+/// `paragraphs`, the dev documents' are returned. A corpus without `real/` has neither.
+fn load_real(
+    root: &Path,
+    known: &[String],
+    paragraphs: &mut Vec<LabeledParagraph>,
+    problems: &mut Vec<String>,
+) -> Result<Vec<(String, Vec<RealRecord>)>, CorpusError> {
+    let dir = root.join("real/labels");
+    let split_path = root.join("real/split.jsonl");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut parts: HashMap<String, String> = HashMap::new();
+    if split_path.is_file() {
+        for (line, record) in read_jsonl::<SplitRecord>(&split_path, problems)? {
+            let at = format!("{}:{line}", split_path.display());
+            if record.part != "train" && record.part != "dev" {
+                problems.push(format!("{at}: part must be \"train\" or \"dev\", got {:?}", record.part));
+            } else if parts.insert(record.doc.clone(), record.part).is_some() {
+                problems.push(format!("{at}: {} has a second part", record.doc));
+            }
+        }
+    }
+    let mut dev: BTreeMap<String, Vec<RealRecord>> = BTreeMap::new();
+    for path in sorted_files(&dir, "jsonl")? {
+        for (line, record) in read_jsonl::<RealRecord>(&path, problems)? {
+            let at = format!("{}:{line}", path.display());
+            if !known.contains(&record.label) {
+                problems.push(format!("{at}: unknown label {:?}", record.label));
+                continue;
+            }
+            match parts.get(&record.doc).map(String::as_str) {
+                Some("train") => paragraphs.push(LabeledParagraph {
+                    example: Example::new(record.text, record.label),
+                    origin: Origin::Real { doc: record.doc, lang: record.lang },
+                }),
+                Some(_) => dev.entry(record.doc.clone()).or_default().push(record),
+                None => problems.push(format!("{at}: {} has no part in {}", record.doc, split_path.display())),
+            }
+        }
+    }
+    Ok(dev.into_iter().collect())
 }
 
 impl Corpus {
@@ -263,10 +344,11 @@ impl Corpus {
                 }
             }
         }
+        let real_dev = load_real(root, &known, &mut paragraphs, &mut problems)?;
         if !problems.is_empty() {
             return Err(CorpusError::Problems(Problems(problems)));
         }
-        Ok(Self { root: root.to_path_buf(), documents, paragraphs })
+        Ok(Self { root: root.to_path_buf(), documents, paragraphs, real_dev })
     }
 
     /// All labeled paragraphs as training examples.
@@ -274,14 +356,15 @@ impl Corpus {
         self.paragraphs.iter().map(|p| p.example.clone()).collect()
     }
 
-    /// Counts per (label, origin), in [`TOPICS`] order.
-    pub fn counts(&self) -> Vec<(String, usize, usize)> {
+    /// Training paragraphs per label and origin, in [`TOPICS`] order: (label, seed, authored,
+    /// real).
+    pub fn counts(&self) -> Vec<(String, usize, usize, usize)> {
         TOPICS
             .iter()
             .map(|t| {
                 let of =
                     |o: &str| self.paragraphs.iter().filter(|p| p.example.label == *t && p.origin.name() == o).count();
-                ((*t).to_owned(), of("seed"), of("authored"))
+                ((*t).to_owned(), of("seed"), of("authored"), of("real"))
             })
             .collect()
     }

@@ -32,7 +32,7 @@ fn aligned_labels_load() {
     let corpus = corpus.unwrap();
     assert_eq!(corpus.paragraphs.len(), 2);
     assert_eq!(corpus.paragraphs[1].example.label, "wsis");
-    assert_eq!(corpus.counts()[2], ("wsis".to_owned(), 1, 0));
+    assert_eq!(corpus.counts()[2], ("wsis".to_owned(), 1, 0, 0));
 }
 
 #[test]

@@ -12,6 +12,7 @@ paragraphs given a topic. Each document is classified as one JSONL input, as a u
 Needs target/release/paratopic (cargo build --release).
 """
 
+import collections
 import glob
 import hashlib
 import json
@@ -89,6 +90,10 @@ def main():
     print(f"topic precision {sum(r['label'] == c['label'] for r, c in given) / max(len(given), 1):.4f} ({len(given)} given a topic)")
     print(f"topic recall {sum(r['label'] == c['label'] for r, c in topic) / max(len(topic), 1):.4f} ({len(topic)} about a topic)")
     print(f"off-topic given a topic {sum(c['label'] not in (None, 'other') for r, c in off) / max(len(off), 1):.4f} ({len(off)} off-topic)")
+    wrong = collections.Counter((r["label"], c["label"], c["decision"]) for r, c in pairs if r["label"] != c["label"])
+    print(f"labeled wrong: {sum(wrong.values())} (read label -> given label, decision)")
+    for (read, got, decision), n in wrong.most_common():
+        print(f"  {n:4d}  {read} -> {got} ({decision})")
 
 
 main()

@@ -145,7 +145,7 @@ fn write_report(
 
 /// Every fold must leave training examples of every label; a label with one example, or a
 /// folds file that puts all of a label in one fold, cannot be cross-validated.
-fn every_fold_can_train(folds: &[usize], targets: &[usize], labels: &[String]) -> Result<()> {
+pub(crate) fn every_fold_can_train(folds: &[usize], targets: &[usize], labels: &[String]) -> Result<()> {
     for (label, name) in labels.iter().enumerate() {
         let members: Vec<usize> = (0..targets.len()).filter(|&i| targets[i] == label).map(|i| folds[i]).collect();
         if members.len() == 1 {

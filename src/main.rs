@@ -1,5 +1,6 @@
 //! The `paratopic` command line: label the paragraphs of policy documents by topic.
 
+mod audit;
 mod classify;
 mod destination;
 mod eval;
@@ -85,6 +86,14 @@ enum Command {
     /// Stratified k-fold cross-validation with exactly the settings `train` takes. Prints
     /// accuracy, macro-F1, per-label precision/recall/F1/support and the confusion matrix.
     Eval(EvalArgs),
+    /// Find the likely label errors of a JSONL file of {"text", "label"} lines.
+    ///
+    /// Cross-validates with the settings `train` takes and ranks the examples whose given label
+    /// the model trained without them finds least likely, by confident learning (as cleanlab's
+    /// find_label_issues): an example is listed when its out-of-fold probability of another
+    /// label reaches that label's mean probability among the examples given it. Prints the
+    /// line, the label, its probability, the label the model suggests and its probability.
+    Audit(AuditArgs),
     /// List the terms that indicate a label most strongly in a model.
     Explain(ExplainArgs),
     /// Write one self-contained HTML page about labeled records (the JSONL of `classify`).
@@ -139,6 +148,34 @@ struct EvalArgs {
     /// paragraphs.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArgs,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    /// Labeled data: one {"text": ..., "label": ...} object per line.
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// Number of stratified folds.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// How many of the likely errors to show (--json lists all).
+    #[arg(short = 'n', long, default_value_t = 20)]
+    count: usize,
+    /// Print one JSON object per likely error: line, text, label, suggested,
+    /// label_probability, suggested_probability.
+    #[arg(long)]
+    json: bool,
+    /// Also write every example's out-of-fold probabilities to this JSONL file ({"line",
+    /// "label", "scores": {label: probability}}), e.g. for another tool to rank the same.
+    #[arg(long, value_name = "FILE")]
+    probabilities: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
@@ -377,6 +414,20 @@ fn run(cli: Cli) -> Result<()> {
             let (examples, labels) = args.model.read_data(&args.data)?;
             let config = args.model.config()?;
             pool.install(|| eval::run(&opts, &examples, &labels, &config))
+        }
+        Command::Audit(args) => {
+            let pool = args.threads.pool()?;
+            let opts = audit::AuditOptions {
+                data: &args.data,
+                folds: args.folds,
+                seed: args.seed,
+                count: args.count,
+                json: args.json,
+                probabilities: args.probabilities.as_deref(),
+            };
+            let (examples, labels) = args.model.read_data(&args.data)?;
+            let config = args.model.config()?;
+            pool.install(|| audit::run(&opts, &examples, &labels, &config))
         }
         Command::Suggest(args) => {
             let pool = args.common.threads.pool()?;

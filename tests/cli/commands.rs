@@ -527,3 +527,61 @@ fn eval_labels_each_fold_exactly_as_classify_does_with_the_fold_model() {
     }
     assert_eq!(compared, examples.len());
 }
+
+#[test]
+fn audit_finds_flipped_labels_first() {
+    // The 547 authored cybersecurity and ai paragraphs, five of them given the other label.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir("corpus/authored").unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let rows: Vec<Value> = files
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<Value>>()
+        })
+        .filter(|r: &Value| r["label"] == "ai" || r["label"] == "cybersecurity")
+        .collect();
+    assert_eq!(rows.len(), 547);
+    let flipped = [10usize, 60, 110, 300, 400];
+    let mut data = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let mut label = row["label"].as_str().unwrap();
+        if flipped.contains(&i) {
+            label = if label == "ai" { "cybersecurity" } else { "ai" };
+        }
+        data.push_str(&serde_json::json!({ "text": row["text"], "label": label }).to_string());
+        data.push('\n');
+    }
+    let path = temp_file(&dir, "flipped.jsonl", data.as_bytes());
+    let probabilities = dir.path().join("probabilities.jsonl");
+    let out = paratopic(&[
+        "audit",
+        "--data",
+        path.to_str().unwrap(),
+        "--json",
+        "--probabilities",
+        probabilities.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let issues = records(&out);
+    let top: Vec<usize> = issues.iter().take(8).map(|r| r["line"].as_u64().unwrap() as usize - 1).collect();
+    let found = top.iter().filter(|i| flipped.contains(i)).count();
+    assert!(found >= 4, "flipped {flipped:?}, audit's first eight {top:?}");
+    for issue in &issues {
+        assert_ne!(issue["label"], issue["suggested"]);
+        assert!(issue["label_probability"].as_f64().unwrap() < issue["suggested_probability"].as_f64().unwrap());
+    }
+    // The probabilities of every example, for another tool.
+    let written = std::fs::read_to_string(&probabilities).unwrap();
+    assert_eq!(written.lines().count(), rows.len());
+    // The table names how many it found.
+    let table = paratopic(&["audit", "--data", path.to_str().unwrap(), "-n", "3"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains(&format!("{} of 547 examples", issues.len())), "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| line")).count(), 3, "{text}");
+    assert_eq!(paratopic(&["audit", "--data", path.to_str().unwrap(), "--folds", "1"]).status.code(), Some(2));
+}

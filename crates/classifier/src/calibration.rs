@@ -182,7 +182,9 @@ pub(crate) fn rescale_top(probabilities: &mut [f64], label: usize, (slope, offse
         return;
     }
     let c = probabilities[label];
-    let rest = 1.0 - c;
+    // The others' sum, not 1 − c: near c = 1 that difference loses the digits the rescaled
+    // row needs to sum to 1.
+    let rest: f64 = probabilities.iter().enumerate().filter(|&(l, _)| l != label).map(|(_, p)| p).sum();
     let (runner_up, p2) = probabilities
         .iter()
         .enumerate()

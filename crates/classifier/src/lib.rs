@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod audit;
 mod calibration;
 mod compound;
 mod config;
@@ -39,6 +40,7 @@ pub mod settings;
 mod suggest;
 mod train;
 
+pub use audit::{label_issues, thresholds, LabelIssue};
 pub use calibration::{confidence_cuts, cuts_table, Bin, CutFigures, Reliability};
 pub use config::{sorted_labels, validate, Example, Lexicon, TrainConfig, Variant};
 pub use decide::{Decision, Labeled, Rules, DEFAULT_MIN_CONFIDENCE, MIN_EVIDENCE};

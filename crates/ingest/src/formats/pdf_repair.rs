@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
+/// The largest object number a PDF may use (ISO 32000-1, annex C); higher ones are damage.
+const MAX_OBJECT_NUMBER: u32 = 8_388_607;
+
 /// The file with a new cross-reference table and trailer appended, made from every
 /// `N G obj` header in it (a later object of the same number wins, as in an incremental
 /// update), or `None` when no catalog can be found.
@@ -17,7 +20,9 @@ pub(super) fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     while let Some(found) = find(&bytes[at..], b"obj").map(|i| i + at) {
         at = found + 3;
         if let Some((number, generation, start)) = object_header(bytes, found) {
-            offsets.insert(number, (generation, start));
+            if number <= MAX_OBJECT_NUMBER {
+                offsets.insert(number, (generation, start));
+            }
         }
     }
     let root = last_reference(bytes, b"/Root").or_else(|| catalog(bytes, &offsets))?;
@@ -28,13 +33,16 @@ pub(super) fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(b"\n");
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
-    for number in 0..size {
-        let entry = match offsets.get(&number) {
-            Some((generation, start)) => format!("{start:010} {generation:05} n\r\n"),
-            None => "0000000000 65535 f\r\n".to_owned(),
-        };
-        out.extend_from_slice(entry.as_bytes());
+    // One subsection per run of consecutive object numbers: the table is as long as the
+    // objects found, whatever their numbers.
+    out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f\r\n");
+    let numbers: Vec<u32> = offsets.keys().copied().filter(|n| *n > 0).collect();
+    for run in numbers.chunk_by(|a, b| b - a == 1) {
+        out.extend_from_slice(format!("{} {}\n", run[0], run.len()).as_bytes());
+        for number in run {
+            let (generation, start) = offsets[number];
+            out.extend_from_slice(format!("{start:010} {generation:05} n\r\n").as_bytes());
+        }
     }
     let mut trailer = format!("trailer\n<< /Size {size} /Root {} {} R", root.0, root.1);
     for key in [&b"/Info"[..], b"/Encrypt"] {
@@ -277,6 +285,17 @@ mod tests {
         let fixed = rebuild_xref(&pdf).expect("a catalog is there");
         let doc = Document::load_mem(&fixed).expect("loads after the rebuild");
         assert_eq!(doc.get_pages().len(), 1);
+    }
+
+    /// pdf.js's `bug1980958.pdf`: an object numbered 2³¹ − 1 once made the rebuilt table
+    /// gigabytes long.
+    #[test]
+    fn an_absurd_object_number_makes_no_absurd_table() {
+        let pdf = b"%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 2 0 R>>\nendobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>>\nendobj\n\
+                    3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 10 10]>>\nendobj\n\n2147483647 0 obj <</Root 1 0 R>>\nendobj\n";
+        let fixed = rebuild_xref(pdf).expect("a catalog is there");
+        assert!(fixed.len() < pdf.len() + 200, "{} bytes", fixed.len());
+        assert_eq!(Document::load_mem(&fixed).expect("loads").get_pages().len(), 1);
     }
 
     #[test]

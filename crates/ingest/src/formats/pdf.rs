@@ -56,19 +56,20 @@ fn extract_pages(bytes: &[u8], path: &Path) -> Result<Vec<String>, IngestError> 
             }
             Ok(doc)
         };
-        // A broken cross-reference table is rebuilt from the objects themselves.
-        let mut doc = match pdf_extract::Document::load_mem(bytes) {
-            Ok(doc) => unlock(doc)?,
-            Err(e) => match rebuild_xref(bytes).and_then(|b| pdf_extract::Document::load_mem(&b).ok()) {
-                Some(doc) => unlock(doc)?,
-                None => return Err(failed(one_line(&e.to_string()))),
-            },
+        // A cross-reference table that fails to load, or loads no page, is rebuilt (once) from
+        // the objects themselves.
+        let (mut doc, error) = match pdf_extract::Document::load_mem(bytes) {
+            Ok(doc) => (Some(unlock(doc)?), None),
+            Err(e) => (None, Some(e)),
         };
-        if doc.get_pages().is_empty() {
+        if doc.as_ref().is_none_or(|d| d.get_pages().is_empty()) {
             if let Some(rebuilt) = rebuild_xref(bytes).and_then(|b| pdf_extract::Document::load_mem(&b).ok()) {
-                doc = unlock(rebuilt)?;
+                doc = Some(unlock(rebuilt)?);
             }
         }
+        let Some(mut doc) = doc else {
+            return Err(failed(error.map_or("no pages".into(), |e| one_line(&e.to_string()))));
+        };
         break_form_loops(&mut doc);
         let numbers: Vec<u32> = doc.get_pages().into_keys().collect();
         let mut pages = Vec::with_capacity(numbers.len());

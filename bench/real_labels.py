@@ -9,6 +9,12 @@ paragraphs given a topic. Each document is classified as one JSONL input, as a u
     python3 bench/real_labels.py --dev           # the default model on the dev documents of
                                                  # corpus/real/split.jsonl
     python3 bench/real_labels.py --dev --with-real   # trained with the train documents too
+    python3 bench/real_labels.py --dev --with-real --also-train de-money,de-topics
+                                                 # ... and with the dev documents of these
+                                                 # collections (corpus/real/sources/NAME.jsonl),
+                                                 # measured on the rest of the dev documents;
+                                                 # --leave-out NAME,...: neither trained on
+                                                 # nor measured
 Needs target/release/paratopic (cargo build --release).
 """
 
@@ -59,6 +65,11 @@ def main():
             for r in jsonl(sorted(glob.glob("corpus/authored/*.jsonl")) + sorted(glob.glob("corpus/labels/*.jsonl")))]
     if "--dev" in sys.argv:
         parts = split()
+        for option, part in (("--also-train", "train"), ("--leave-out", "out")):
+            if option in sys.argv:
+                for name in sys.argv[sys.argv.index(option) + 1].split(","):
+                    for line in open(f"corpus/real/sources/{name}.jsonl"):
+                        parts[json.loads(line)["id"]] = part
         missing = [d for d in docs if d not in parts]
         assert not missing, f"documents without a part in corpus/real/split.jsonl: {missing}"
         model = "models/default.model"

@@ -14,6 +14,10 @@ use crate::util::BIN;
 /// `corpus/real/`, 23,953 terms) and the bounded pipeline.
 const FLAT_MEMORY_BYTES: u64 = 80 << 20;
 
+/// How much the flat-memory tests stream: three times the bound, so that a job holding its
+/// input cannot pass (the gigabyte runs are `cargo xtask bench --big-mb 1000`).
+const STREAMED_BYTES: u64 = 256 << 20;
+
 /// A real resolution, cut into paragraphs by blank lines: the text streamed in the tests.
 fn seed_text() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/documents/un-res-75-32-de.txt");
@@ -100,11 +104,11 @@ fn feed_and_drain(
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_gigabyte_of_text_on_standard_input_in_flat_memory() {
+fn a_quarter_gigabyte_of_text_on_standard_input_in_flat_memory() {
     let copy = format!("{}\n\n", seed_text().trim_end());
     let copy_len = copy.len() as u64;
     let block = copy.repeat((1 << 20) / copy.len() + 1).into_bytes();
-    let total = 1u64 << 30;
+    let total = STREAMED_BYTES;
     let mut child = spawn(&["classify", "-q", "-"]);
     let watch = watch_peak_memory(&child);
     let (lines, last, err) = feed_and_drain(&mut child, total, move |_| block.clone());
@@ -116,12 +120,12 @@ fn a_gigabyte_of_text_on_standard_input_in_flat_memory() {
     let end = last["end"].as_u64().unwrap();
     let sent = total.div_ceil(((1 << 20) / copy_len + 1) * copy_len) * ((1 << 20) / copy_len + 1) * copy_len;
     assert!(end > sent - copy_len && end <= sent, "last paragraph ends at {end} of {sent}");
-    assert!(lines > 1_000_000, "{lines} records");
+    assert!(lines > 750_000, "{lines} records");
 }
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
+fn a_quarter_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
     // Records of about 2 KB (a news article, a section of a report), made of the paragraphs of
     // a real report.
     let report = std::fs::read_to_string(
@@ -139,7 +143,7 @@ fn a_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
     }
     texts.pop();
     assert!(texts.len() > 10);
-    let total = 1u64 << 30;
+    let total = STREAMED_BYTES;
     let chunk = move |i: u64| {
         let mut out = Vec::with_capacity(1 << 20);
         let mut n = 0;
@@ -164,7 +168,7 @@ fn a_gigabyte_of_jsonl_on_standard_input_in_flat_memory() {
     // One record per line, in order, the duplicate-id check having seen every id.
     let chunks = lines / lines_per_chunk;
     assert_eq!(lines, chunks * lines_per_chunk);
-    assert!(chunks >= 1024, "{chunks} chunks");
+    assert!(chunks >= 256, "{chunks} chunks");
     let last: serde_json::Value = serde_json::from_str(&last).unwrap();
     assert_eq!(last["id"], format!("{}-{}", chunks - 1, lines_per_chunk - 1));
 }

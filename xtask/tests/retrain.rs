@@ -64,10 +64,9 @@ fn retrain_refuses_stale_labels_and_lists_them() {
 }
 
 #[test]
-fn eval_check_passes_on_the_corpus_and_fails_on_a_broken_model() {
-    let ok = Command::new(XTASK).args(["eval", "--check"]).output().unwrap();
-    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
-
+fn eval_check_fails_on_a_broken_model() {
+    // (That it passes on the corpus is the README's test command itself: `cargo xtask eval
+    // --check` runs right after these tests.)
     // Deliberately break the model: every gold label of the seeds shifted to the next topic.
     let corpus = tempfile::tempdir().unwrap();
     copy_dir(&root().join("corpus"), corpus.path());

@@ -404,6 +404,31 @@ fn damaged_and_locked_documents_are_one_line_each() {
     assert_error(&run_on(dir.path(), &["classify", "fake.docx"]), "fake.docx: cannot read this Word file");
 }
 
+/// A PDF form whose text is only in its filled-in fields: `pdf-extract` finds no text in the
+/// page, poppler's `pdftotext` (the second reader; CI installs poppler-utils) reads the fields,
+/// and without it the file is refused in one line.
+#[test]
+fn a_pdf_the_first_reader_finds_no_text_in_is_read_by_poppler() {
+    let have_poppler = Command::new("pdftotext").arg("-v").output().is_ok_and(|o| o.status.success());
+    assert!(have_poppler, "this test needs poppler's pdftotext (apt-get install poppler-utils; .ci/run does)");
+    let form = fixtures().join("form.pdf");
+    let out = paratopic(&["classify", form.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seed = records(&paratopic(&["classify", "corpus/documents/un-res-75-32-de.txt"]));
+    let texts = |records: &[Value]| records.iter().map(|r| r["text"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let read = records(&out);
+    assert_eq!(texts(&read), texts(&seed[..4]));
+    assert!(read.iter().all(|r| r["format"] == "pdf" && r["page"] == 1), "{read:?}");
+    let nowhere = tempfile::tempdir().unwrap();
+    let without = Command::new(BIN)
+        .args(["classify", form.to_str().unwrap()])
+        .env("PATH", nowhere.path())
+        .current_dir(crate::util::root())
+        .output()
+        .unwrap();
+    assert_error(&without, "form.pdf: no text layer (scanned?)");
+}
+
 #[test]
 fn web_pages_odd_and_large() {
     let dir = tempfile::tempdir().unwrap();

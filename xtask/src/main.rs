@@ -49,10 +49,12 @@ tasks:
             page logs to the console, draws nothing, or hovering a strip cell does not
             show its text; prints the page size and render time. --records reports on
             those records instead of the corpus
-  segment-check
+  segment-check [--check]
             read every document of corpus/real with a gold segmentation and score the
             paragraphs against it (precision, recall, F1 of exact paragraphs; furniture
-            leaked; words lost), per format; the table goes into docs/measurements.md
+            leaked; words lost), per format; the table goes into docs/measurements.md.
+            --check writes nothing and fails when a document, a format or the total is
+            behind that table (lower F1, more furniture leaked or words lost; CI runs it)
   tidy      check that ARCHITECTURE.md is a true map: every path and backticked name in
             it exists in the tree, and it has at most 1,500 words (CI runs it)
   curve     the learning curve of `paratopic suggest` against random picks on gnad
@@ -145,7 +147,8 @@ fn main() -> ExitCode {
         Some("bench") => known_options(&args, &["--pdf-only"], &["--mb", "--big-mb"]),
         Some("eval") => known_options(&args, &["--check", "--table"], &["--corpus", "--card"]),
         Some("report-check") => known_options(&args, &[], &["--records", "--png", "--window"]),
-        Some("tidy" | "segment-check") => known_options(&args, &[], &[]),
+        Some("tidy") => known_options(&args, &[], &[]),
+        Some("segment-check") => known_options(&args, &["--check"], &[]),
         _ => Ok(()),
     };
     if let Err(e) = options {
@@ -161,7 +164,12 @@ fn main() -> ExitCode {
         Some("compare") => compare::run(&root(), args.iter().any(|a| a == "--ceiling")),
         Some("tidy") => tidy::run(&root()),
         Some("segment-check") => segment_check::run(&root()).and_then(|table| {
-            eval::splice(&root().join("docs/measurements.md"), segment_check::START, segment_check::END, &table)
+            let measurements = root().join("docs/measurements.md");
+            if args.iter().any(|a| a == "--check") {
+                segment_check::check(&measurements, &table)
+            } else {
+                eval::splice(&measurements, segment_check::START, segment_check::END, &table)
+            }
         }),
         Some("bench") => bench::run(&root(), &args[1..]),
         Some("curve") => curve::run(&root()).and_then(|table| match table {

@@ -4,8 +4,8 @@
 //! A paragraph matches when its normalized text (whitespace collapsed) equals a gold
 //! paragraph's, each gold paragraph matched once. Furniture (running headers and footers, page
 //! numbers, tables of contents, navigation) is not content: it counts as leaked when a record
-//! is it, or holds it inside a longer text. Words lost are the words of the gold content
-//! paragraphs that no record holds (counted as a multiset).
+//! is it, or holds it inside a longer text that is no gold paragraph. Words lost are the words
+//! of the gold content paragraphs that no record holds (counted as a multiset).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -96,11 +96,19 @@ pub fn score(records: &[String], gold: &[(String, String)]) -> Figures {
             matched += 1;
         }
     }
+    // Inside a longer record, furniture leaks unless that record is a gold paragraph itself
+    // (`United Nations` in a sentence, a running title inside the heading it repeats).
+    let content_texts: std::collections::HashSet<String> = content.iter().map(|(_, t)| normalize(t)).collect();
     let leaked = furniture
         .iter()
         .map(|(_, t)| normalize(t))
         .filter(|t| !t.is_empty())
-        .filter(|t| records.iter().any(|r| r == t || (t.chars().count() >= INSIDE_MIN_CHARS && r.contains(t.as_str()))))
+        .filter(|t| {
+            records.iter().any(|r| {
+                r == t
+                    || (t.chars().count() >= INSIDE_MIN_CHARS && r.contains(t.as_str()) && !content_texts.contains(r))
+            })
+        })
         .count();
     let mut have: HashMap<String, usize> = HashMap::new();
     for w in records.iter().flat_map(|r| words(r)) {
@@ -200,6 +208,52 @@ pub fn run(root: &Path) -> Result<String> {
     Ok(format!("Per format:\n\n{table}\nPer document:\n\n{docs}"))
 }
 
+/// The rows (name → F1, furniture leaked, words lost, not read) of a table `run` wrote.
+fn committed_rows(block: &str) -> BTreeMap<String, (f64, usize, usize, usize)> {
+    let count = |cell: &str| cell.split(" of ").next().and_then(|n| n.trim().parse().ok()).unwrap_or(0);
+    block
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+            let f1 = cells.get(6)?.parse().ok()?;
+            Some((cells[0].to_owned(), (f1, count(cells[7]), count(cells[8]), count(cells[9]))))
+        })
+        .collect()
+}
+
+/// `--check`: fails when a document, a format or the whole falls behind the table committed in
+/// `measurements` (a lower F1, more furniture leaked, more words lost or a document not read).
+pub fn check(measurements: &Path, table: &str) -> Result<()> {
+    let text = std::fs::read_to_string(measurements).with_context(|| format!("{}", measurements.display()))?;
+    let block = match (text.find(START), text.find(END)) {
+        (Some(a), Some(b)) if a < b => &text[a..b],
+        _ => anyhow::bail!("{} has no segment-check table; run `cargo xtask segment-check`", measurements.display()),
+    };
+    let (before, now) = (committed_rows(block), committed_rows(table));
+    let mut worse = Vec::new();
+    for (name, &(f1, leaked, lost, unread)) in &before {
+        match now.get(name) {
+            None => worse.push(format!("{name}: no longer measured")),
+            Some(&(f1_now, leaked_now, lost_now, unread_now)) => {
+                // The table rounds F1 to three places; compare at that precision.
+                if f1_now + 0.0005 < f1 || leaked_now > leaked || lost_now > lost || unread_now > unread {
+                    worse.push(format!(
+                        "{name}: F1 {f1:.3} -> {f1_now:.3}, furniture leaked {leaked} -> {leaked_now}, words lost {lost} -> {lost_now}, not read {unread} -> {unread_now}"
+                    ));
+                }
+            }
+        }
+    }
+    if !worse.is_empty() {
+        anyhow::bail!("segmentation fell behind docs/measurements.md:\n  {}", worse.join("\n  "));
+    }
+    if before != now {
+        println!("segment-check: better than the committed table; `cargo xtask segment-check` records it");
+    }
+    println!("segment-check: no document, format or total behind docs/measurements.md ({} rows)", before.len());
+    Ok(())
+}
+
 fn str_of<'a>(v: &'a Value, key: &str) -> Result<&'a str> {
     v[key].as_str().with_context(|| format!("{key:?} missing or not a string in {v}"))
 }
@@ -232,5 +286,32 @@ mod tests {
         assert_eq!((f.gold_words, f.words_lost), (13, 0));
         let f = score(&records[..1], &gold);
         assert_eq!(f.words_lost, 11);
+        // A running title inside the gold heading it repeats does not leak.
+        let gold = [
+            ("heading", "79/260. Unforeseen and extraordinary expenses"),
+            ("furniture", "Unforeseen and extraordinary expenses"),
+        ]
+        .map(|(k, t)| (k.to_owned(), t.to_owned()));
+        assert_eq!(score(&["79/260. Unforeseen and extraordinary expenses".to_owned()], &gold).leaked, 0);
+        assert_eq!(score(&["79/260. Unforeseen and extraordinary expenses Page".to_owned()], &gold).leaked, 1);
+    }
+
+    #[test]
+    fn check_fails_on_a_worse_row_and_passes_on_a_better_one() {
+        let header = "| | documents | gold paragraphs | records | precision | recall | F1 | furniture leaked | words lost | not read |\n|---|---|---|---|---|---|---|---|---|---|\n";
+        let committed = format!("{header}| pdf | 2 | 10 | 12 | 0.500 | 0.600 | 0.545 | 3 of 9 | 4 of 100 | 0 |\n");
+        let dir = std::env::temp_dir().join(format!("segment-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("measurements.md");
+        std::fs::write(&file, format!("# M\n\n{START}\n{committed}{END}\n")).unwrap();
+        let better = format!("{header}| pdf | 2 | 10 | 11 | 0.600 | 0.600 | 0.600 | 2 of 9 | 4 of 100 | 0 |\n");
+        assert!(check(&file, &better).is_ok());
+        let lost_more = format!("{header}| pdf | 2 | 10 | 11 | 0.600 | 0.600 | 0.600 | 2 of 9 | 5 of 100 | 0 |\n");
+        let e = check(&file, &lost_more).unwrap_err().to_string();
+        assert!(e.contains("words lost 4 -> 5"), "{e}");
+        let lower = format!("{header}| pdf | 2 | 10 | 12 | 0.500 | 0.580 | 0.537 | 3 of 9 | 4 of 100 | 0 |\n");
+        assert!(check(&file, &lower).is_err());
+        assert!(check(&file, header).unwrap_err().to_string().contains("no longer measured"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

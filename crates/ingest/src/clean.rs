@@ -15,6 +15,14 @@ const SUSPENDED_HYPHEN_FOLLOWERS: &[&str] = &["und", "oder", "bzw", "sowie", "al
 /// space (`Coronavirus-` + `Krankheit`); a suspended hyphen stays with its space
 /// (`Informations-` + `und` → `Informations- und`).
 pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    join_lines_in(lines, &HyphenForms::new(""))
+}
+
+/// [`join_lines`], where the document's own spelling decides a hyphen at a line end: it stays
+/// when the document writes the word with it inside a line (`off-` + `road` → `off-road`
+/// where `off-road` stands elsewhere), and in a web address or path (`/course-you-` +
+/// `studied`).
+pub(crate) fn join_lines_in<'a>(lines: impl IntoIterator<Item = &'a str>, forms: &HyphenForms<'_>) -> String {
     let mut out = String::new();
     for line in lines {
         let line = line.trim();
@@ -28,8 +36,12 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
         if ends_with_broken_word(&out) {
             let first_word: String = line.chars().take_while(|c| c.is_alphabetic()).collect();
             let first = line.chars().next().unwrap_or(' ');
+            let head = out[..out.len() - 1].rsplit(char::is_whitespace).next().unwrap_or("");
+            let literal = head.contains('/') || forms.has(head, &first_word);
             if first.is_lowercase() && !SUSPENDED_HYPHEN_FOLLOWERS.contains(&first_word.as_str()) {
-                out.pop();
+                if !literal {
+                    out.pop();
+                }
             } else if !(first.is_uppercase() || first.is_numeric()) {
                 out.push(' ');
             }
@@ -37,6 +49,46 @@ pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
             out.push(' ');
         }
         out.push_str(line);
+    }
+    out
+}
+
+/// The words a document writes with a hyphen inside a line, lower-cased (`off-road`,
+/// `people-centred`): found in its text the first time a line-end hyphen asks.
+#[derive(Debug)]
+pub(crate) struct HyphenForms<'a> {
+    text: &'a str,
+    forms: std::cell::OnceCell<std::collections::HashSet<String>>,
+}
+
+impl<'a> HyphenForms<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        HyphenForms { text, forms: std::cell::OnceCell::new() }
+    }
+
+    /// Whether the document writes `head` (the letters before a line-end hyphen, with what
+    /// stands before them) and `tail` as one hyphenated word inside a line.
+    fn has(&self, head: &str, tail: &str) -> bool {
+        let head: String =
+            head.chars().rev().take_while(|c| c.is_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect();
+        if head.is_empty() || tail.is_empty() {
+            return false;
+        }
+        let forms = self.forms.get_or_init(|| hyphenated_words(self.text));
+        forms.contains(&format!("{}-{}", head.to_lowercase(), tail.to_lowercase()))
+    }
+}
+
+/// Every `letters-letters` pair of `text` whose hyphen stands inside a line, lower-cased.
+fn hyphenated_words(text: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for (i, _) in text.match_indices('-') {
+        let before = text[..i].chars().rev().take_while(|c| c.is_alphabetic());
+        let head: String = before.collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = text[i + 1..].chars().take_while(|c| c.is_alphabetic()).collect();
+        if !head.is_empty() && !tail.is_empty() {
+            out.insert(format!("{}-{}", head.to_lowercase(), tail.to_lowercase()));
+        }
     }
     out
 }
@@ -482,6 +534,18 @@ mod tests {
         for (lines, want) in cases {
             assert_eq!(join_lines(lines.iter().copied()), *want, "{lines:?}");
         }
+    }
+
+    /// A line-end hyphen stays where the document writes the word with it, or in a path.
+    #[test]
+    fn line_end_hyphens_follow_the_document() {
+        let text = "off-road vehicles, special purpose vehicles and off-\nroad special purpose vehicles";
+        let forms = HyphenForms::new(text);
+        let join = |lines: &[&str]| join_lines_in(lines.iter().copied(), &forms);
+        assert_eq!(join(&["and off-", "road special"]), "and off-road special");
+        assert_eq!(join(&["an informa-", "tion"]), "an information");
+        assert_eq!(join(&["(/graduate-visa/course-you-", "studied)."]), "(/graduate-visa/course-you-studied).");
+        assert_eq!(join_lines(["and off-", "road"]), "and offroad");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::clean::{clean_text, join_lines};
+use crate::clean::{clean_text, join_lines_in, HyphenForms};
 use crate::decode::OffsetMap;
 use crate::Document;
 
@@ -273,6 +273,7 @@ pub(crate) struct TypedBlock {
 pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph> {
     let mut paragraphs: Vec<Paragraph> = Vec::with_capacity(blocks.len());
     let mut sections = Sections::default();
+    let forms = HyphenForms::new(text);
     for typed in blocks {
         let part = &text[typed.range.clone()];
         let lines: Vec<Line<'_>> = lines(part)
@@ -284,7 +285,7 @@ pub(crate) fn segment_blocks(text: &str, blocks: &[TypedBlock]) -> Vec<Paragraph
             continue;
         }
         for block in split_long_blocks(vec![Block { lines, in_footnotes: typed.footnote }]) {
-            let Some(mut paragraph) = finish(&block, paragraphs.len()) else { continue };
+            let Some(mut paragraph) = finish(&block, paragraphs.len(), &forms) else { continue };
             if let Some(kind) = typed.kind {
                 paragraph.kind = kind;
             }
@@ -309,6 +310,7 @@ fn segment_lines(doc: &Document, all_lines: &[Line<'_>], layout: Layout, front: 
     let mut paragraphs = Vec::with_capacity(blocks.len());
     let mut sections = Sections::default();
     let mut offsets = OffsetMap::new(&doc.text, doc.encoding, doc.source_len);
+    let forms = HyphenForms::new(&doc.text);
     // Lines without any text (rules such as `_____`) join the span of the next paragraph, or
     // of the last one at the end, so that every line lies in some paragraph's span; so does
     // front matter.
@@ -317,7 +319,7 @@ fn segment_lines(doc: &Document, all_lines: &[Line<'_>], layout: Layout, front: 
         .zip(all_lines[..front].last())
         .map(|(first, last)| (first.start, last.trimmed_span().1.max(first.start)));
     for block in blocks {
-        let Some(mut paragraph) = finish(&block, paragraphs.len()) else {
+        let Some(mut paragraph) = finish(&block, paragraphs.len(), &forms) else {
             let span = block_span(&block);
             orphan = Some(orphan.map_or(span, |(start, _)| (start, span.1)));
             continue;
@@ -512,7 +514,7 @@ fn is_heading_text(text: &str) -> bool {
 
 /// Turns a block into a paragraph, without its section; its span is in text offsets (mapped to
 /// file offsets by the caller).
-fn finish(block: &Block<'_>, index: usize) -> Option<Paragraph> {
+fn finish(block: &Block<'_>, index: usize, forms: &HyphenForms<'_>) -> Option<Paragraph> {
     let first = block.lines.first()?;
     let raw_first = first.text.trim_start();
     let (kind, keep_citations) = if block.in_footnotes || raw_first.starts_with(is_superscript_start) {
@@ -528,7 +530,7 @@ fn finish(block: &Block<'_>, index: usize) -> Option<Paragraph> {
     };
     let joined = match &block.lines[..] {
         [line] => line.text.trim().to_owned(),
-        lines => join_lines(lines.iter().map(|l| l.text)),
+        lines => join_lines_in(lines.iter().map(|l| l.text), forms),
     };
     let joined = match kind {
         Kind::ListItem => joined[list_marker_len(&joined).unwrap_or(0)..].to_owned(),

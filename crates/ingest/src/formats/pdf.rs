@@ -1,5 +1,5 @@
 //! PDF: the glyphs of each page by `pdf-extract`, laid out in lines and paragraphs by
-//! [`super::pdf_layout`], then the page furniture of UN-style documents removed
+//! [`super::pdf_layout`] (what it cannot read, by poppler's `pdftotext` where installed), then the page furniture of UN-style documents removed
 //! (running headers and footers, document symbols, job numbers, page numbers, the masthead),
 //! footnotes set apart as `footnote` blocks with their marks stripped from the text, and a
 //! paragraph that crosses a page break joined again.
@@ -96,16 +96,86 @@ fn extract_pages(bytes: &[u8], path: &Path) -> Result<Vec<String>, IngestError> 
     }
 }
 
+/// The program of the second reader: poppler's `pdftotext`, looked up on `PATH`.
+const PDFTOTEXT: &str = "pdftotext";
+/// How long the second reader may take on one file before it is stopped: 10 seconds, and one
+/// more per megabyte of the file (poppler reads a megabyte in well under a second; a file that
+/// makes it loop is given up on).
+fn pdftotext_timeout(bytes: usize) -> std::time::Duration {
+    std::time::Duration::from_secs(10 + (bytes >> 20) as u64)
+}
+
+/// The pages of a PDF as poppler's `pdftotext` reads them (paragraphs as blank-line blocks,
+/// pages split at form feeds), or `None` when the machine has no `pdftotext`, it fails, it
+/// takes longer than [`pdftotext_timeout`], or its text is out of all proportion to the file.
+fn poppler_pages(bytes: &[u8]) -> Option<Vec<String>> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(PDFTOTEXT)
+        .args(["-enc", "UTF-8", "-eol", "unix", "-q", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let (mut stdin, stdout) = (child.stdin.take()?, child.stdout.take()?);
+    let limit = 16 * bytes.len() as u64 + (1 << 20);
+    let text = std::thread::scope(|scope| {
+        // The file goes in and the text comes out on threads of their own, so that neither
+        // pipe can fill up while this one waits for the other.
+        scope.spawn(move || {
+            let _ = stdin.write_all(bytes);
+        });
+        let reader = scope.spawn(move || {
+            let mut out = Vec::new();
+            stdout.take(limit + 1).read_to_end(&mut out).ok().map(|_| out)
+        });
+        let deadline = std::time::Instant::now() + pdftotext_timeout(bytes.len());
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
+            }
+        };
+        let out = reader.join().ok().flatten();
+        status.filter(std::process::ExitStatus::success).and(out)
+    })?;
+    if text.len() as u64 > limit {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&text);
+    Some(text.split('\u{c}').map(str::to_owned).collect())
+}
+
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Reads a PDF into blocks with their pages.
+/// Reads a PDF into blocks with their pages. What `pdf-extract` cannot read or finds no text
+/// in (form fields, fonts it cannot map, damage it cannot repair, encryption it does not
+/// know) is read by poppler's `pdftotext` where the machine has it ([`poppler_pages`]).
 pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
-    let pages = extract_pages(bytes, path)?;
-    if !pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
-        return Err(IngestError::NoText { path: path.to_path_buf() });
-    }
+    let own = extract_pages(bytes, path).and_then(|pages| {
+        if pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
+            Ok(pages)
+        } else {
+            Err(IngestError::NoText { path: path.to_path_buf() })
+        }
+    });
+    let pages = match own {
+        Ok(pages) => pages,
+        Err(error) => match poppler_pages(bytes) {
+            Some(pages) if pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) => pages,
+            _ => return Err(error),
+        },
+    };
     let pages: Vec<Vec<String>> = pages.iter().map(|p| p.lines().map(normalize_line).collect()).collect();
     let mut out = blocks_of(&pages, true);
     // Nothing but what looks like furniture (the same few lines on every page): the text then
@@ -198,30 +268,47 @@ fn band(lines: &[String]) -> Vec<usize> {
     band
 }
 
-/// A line with its digits replaced, so that `20-16512 3` and `20-16512 4` compare equal.
+/// A line with its digits replaced and the page numbers at its ends dropped, so that
+/// `20-16512 3` and `20-16512 4` compare equal, and so do the footers of facing pages
+/// (`4 /45 ELI: http://…/oj` and `ELI: http://…/oj 5/45`).
 fn shape(line: &str) -> String {
-    line.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect()
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    let numbering = |w: &str| w.chars().all(|c| c.is_ascii_digit() || matches!(c, '/' | '-' | '–' | '|'));
+    while words.len() > 1 && numbering(words[words.len() - 1]) {
+        words.pop();
+    }
+    let lead = words.iter().take(words.len().saturating_sub(1)).take_while(|w| numbering(w)).count();
+    words.drain(..lead);
+    words.join(" ").chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect()
 }
 
 /// Band lines that recur on at least three pages and half of all pages: running headers and
-/// footers such as a short title.
+/// footers such as a short title; and, without digits, on at least two pages and three in four
+/// of the even or the odd pages: the headers of facing pages (`EPRS | European Parliamentary
+/// Research Service` on the left, the short title on the right).
 fn repeated_band_lines(pages: &[Vec<String>]) -> std::collections::HashSet<String> {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for lines in pages {
+    // Per shape: the pages it is on, by parity of the page's index.
+    let mut counts: std::collections::HashMap<String, [usize; 2]> = std::collections::HashMap::new();
+    for (index, lines) in pages.iter().enumerate() {
         let mut seen = std::collections::HashSet::new();
         for i in band(lines) {
             let s = shape(&lines[i]);
             if seen.insert(s.clone()) {
-                *counts.entry(s).or_default() += 1;
+                counts.entry(s).or_default()[index % 2] += 1;
             }
         }
     }
-    counts.into_iter().filter(|(_, n)| *n >= 3 && *n * 2 >= pages.len()).map(|(s, _)| s).collect()
+    let of_parity = [pages.len().div_ceil(2), pages.len() / 2];
+    counts
+        .into_iter()
+        .filter(|(shape, n)| {
+            let all = n[0] + n[1];
+            let facing =
+                !shape.contains('0') && (0..2).any(|p| n[p] >= 2 && n[1 - p] == 0 && n[p] * 4 >= of_parity[p] * 3);
+            (all >= 3 && all * 2 >= pages.len()) || facing
+        })
+        .map(|(s, _)| s)
+        .collect()
 }
 
 const MONTHS: [&str; 24] = [

@@ -287,20 +287,51 @@ fn ends_between(lines: &[Line], edges: &[(f64, f64)], pitch: f64, i: usize) -> b
     if b.text.starts_with(BULLETS) {
         return true;
     }
+    // The next point of a list whose points hang: this line, at the hanging indent, ends a
+    // clause, and the next starts further left with its number (`… production;` / `(5) …`).
+    if b.x0 < a.x0 - 0.8 * size && a.text.ends_with(['.', ';', ':']) && starts_with_number(&b.text) {
+        return true;
+    }
     // The first word of the next line would have fitted here, unless the sentence plainly
     // goes on (a centred or ragged title: `Resolution adopted by the General Assembly` /
     // `on 24 December 2024`).
+    // Lines that leave room are ended on purpose even then in a list whose bullets are drawn,
+    // not written (`… if all of the following are true:` / `you’re in the UK` / `your …`).
     let word = b.first_word_end - b.x0;
     let open = a.text.chars().last().is_some_and(char::is_alphanumeric);
     let lower = b.text.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
-    if a.x1 + 0.3 * a.size + word < right - 0.2 * a.size && !(open && lower) && !agenda_item(&a.text) {
+    let listed = || (a.x0 - b.x0).abs() < 0.3 * size && under_colon(lines, i);
+    if a.x1 + 0.3 * a.size + word < right - 0.2 * a.size && (!(open && lower) || listed()) && !agenda_item(&a.text) {
         return true;
     }
     // A first-line indent: this line starts further right than the one before and the one
-    // after.
+    // after, and does not go on with the sentence before (then it is the hanging indent of a
+    // list point: `(3) ‘on-board …’ means any software … to` / `determine the vehicle …`).
     let indent = b.x0 - a.x0 > 0.8 * b.size && a.x0 < left + 0.5 * a.size;
     let back = lines.get(i + 2).is_some_and(|c| c.x0 < b.x0 - 0.8 * b.size || c.y < b.y);
-    indent && back
+    indent && back && !flows
+}
+
+/// `(5) `, `5. `, `b) `, `(iv) `: the number or letter of a list point, then a space.
+fn starts_with_number(text: &str) -> bool {
+    let (open, rest) = match text.strip_prefix('(') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let n = rest.chars().take_while(|c| c.is_alphanumeric()).count();
+    let after: String = rest.chars().skip(n).take(2).collect();
+    (1..=4).contains(&n) && if open { after == ") " } else { after == ") " || after == ". " }
+}
+
+/// Whether line `i` is one of a run of lines that start where it starts, below a line that
+/// starts further left and ends with a colon: the items of a list introduced by that line.
+fn under_colon(lines: &[Line], i: usize) -> bool {
+    let a = &lines[i];
+    let mut k = i;
+    while k > 0 && (lines[k - 1].x0 - a.x0).abs() < 0.3 * a.size && lines[k - 1].y < lines[k].y {
+        k -= 1;
+    }
+    k > 0 && lines[k - 1].text.ends_with(':') && lines[k - 1].x0 < a.x0 - 0.5 * a.size
 }
 
 /// Lines whose baseline lies in this share of the page height at its top or its bottom are
@@ -332,7 +363,9 @@ pub(super) fn page_text(glyphs: &[Glyph], height: f64) -> String {
         out.push_str("\n\n");
     }
     if !lines.is_empty() {
-        let edges = column_edges(&lines);
+        let mut lines = lines;
+        let mut edges = column_edges(&lines);
+        move_leading_hyphens(&mut lines, &mut edges);
         let pitch = line_pitch(&lines);
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
@@ -347,6 +380,41 @@ pub(super) fn page_text(glyphs: &[Glyph], height: f64) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+/// A word broken at the end of a full line whose hyphen the file puts at the start of the
+/// next line or on a line of its own (`… in Ausein` / `-` / `andersetzungen im Betrieb`): the
+/// hyphen goes back to the end of the line, where the line-join rules look for it.
+fn move_leading_hyphens(lines: &mut Vec<Line>, edges: &mut Vec<(f64, f64)>) {
+    const HYPHENS: [char; 3] = ['-', '\u{ad}', '\u{2010}'];
+    let mut moved = false;
+    for i in 1..lines.len() {
+        let alone = HYPHENS.iter().any(|h| lines[i].text.trim() == h.to_string());
+        let next = if alone { i + 1 } else { i };
+        let Some(rest) =
+            lines.get(next).and_then(|b| b.text.strip_prefix(HYPHENS).or(alone.then_some(b.text.as_str())))
+        else {
+            continue;
+        };
+        let rest = rest.strip_prefix(' ').unwrap_or(rest).to_owned();
+        let a = &lines[i - 1];
+        let full = a.x1 > edges[i - 1].1 - 2.0 * a.size;
+        let word_end = a.text.chars().last().is_some_and(char::is_alphabetic);
+        if full && word_end && !a.text.starts_with(HYPHENS) && rest.chars().next().is_some_and(char::is_lowercase) {
+            lines[i - 1].text.push('-');
+            if alone {
+                lines[i].text.clear();
+            } else {
+                lines[i].text = rest;
+            }
+            moved = true;
+        }
+    }
+    if moved {
+        let mut kept = lines.iter().map(|l| !l.text.is_empty());
+        edges.retain(|_| kept.next().unwrap_or(true));
+        lines.retain(|l| !l.text.is_empty());
+    }
 }
 
 /// Margin lines from top to bottom, the pieces on one baseline joined from left to right
@@ -432,6 +500,54 @@ mod tests {
         let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
         assert_eq!(paragraphs.len(), 3, "{text}");
         assert!(paragraphs[1].starts_with("2. Resolves"), "{text}");
+    }
+
+    /// The hanging indent of list points (`(3)` at the margin, its text and continuation lines
+    /// further right) is no first-line indent: each point stays whole.
+    #[test]
+    fn hanging_list_points_stay_whole() {
+        let mut g = Vec::new();
+        line(&mut g, 50.0, 100.0, "(3) ‘on-board mass monitoring system’ means any software or hardware to");
+        line(&mut g, 75.0, 112.0, "determine the vehicle total mass;");
+        line(&mut g, 50.0, 124.0, "(4) ‘lifetime value’ of a certain quantity determined and stored means the");
+        line(&mut g, 75.0, 136.0, "value of this quantity accumulated since the completion of production;");
+        line(&mut g, 50.0, 148.0, "(5) ‘lifetime of a vehicle’ means the period since the completion of its");
+        let text = page_text(&g, 0.0);
+        let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
+        assert_eq!(paragraphs.len(), 3, "{text}");
+        assert!(paragraphs[0].ends_with("total mass;") && paragraphs[1].starts_with("(4)"), "{text}");
+    }
+
+    /// Items of a list whose bullets are drawn (no bullet in the text), below the line that
+    /// introduces them with a colon, are one paragraph each.
+    #[test]
+    fn items_of_a_list_with_drawn_bullets() {
+        let mut g = Vec::new();
+        line(&mut g, 50.0, 100.0, "You can apply for a Graduate visa if all of the following are true:");
+        line(&mut g, 70.0, 120.0, "you’re in the UK");
+        line(&mut g, 70.0, 140.0, "your current visa is a Student visa");
+        line(&mut g, 70.0, 160.0, "you studied a UK bachelor’s degree, postgraduate degree or other eligible");
+        line(&mut g, 70.0, 180.0, "course for a minimum period of time");
+        let text = page_text(&g, 0.0);
+        let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
+        assert_eq!(paragraphs.len(), 4, "{text}");
+        assert_eq!(paragraphs[1], "you’re in the UK");
+    }
+
+    /// A hyphen the file puts at the start of the next line, or on a line of its own, goes
+    /// back to the end of the full line whose word it breaks.
+    #[test]
+    fn hyphens_at_the_start_of_a_line_go_back() {
+        let mut g = Vec::new();
+        line(&mut g, 50.0, 100.0, "in den Parlamenten und in den Ausein");
+        line(&mut g, 50.0, 112.0, "- andersetzungen im Betrieb und");
+        line(&mut g, 50.0, 124.0, "in den Initiativen wollen wir den ökolo");
+        // The hyphen as a text object of its own, just above the next line's baseline.
+        line(&mut g, 50.0, 130.0, "-");
+        line(&mut g, 50.0, 136.0, "gischen Umbau gestalten.");
+        let text = page_text(&g, 0.0);
+        assert!(text.starts_with("in den Parlamenten und in den Ausein-\nandersetzungen im Betrieb und\n"), "{text}");
+        assert!(text.contains("den ökolo-\ngischen Umbau gestalten."), "{text}");
     }
 
     #[test]

@@ -216,7 +216,8 @@ fn committed_rows(block: &str) -> BTreeMap<String, (f64, usize, usize, usize)> {
         .filter_map(|line| {
             let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
             let f1 = cells.get(6)?.parse().ok()?;
-            Some((cells[0].to_owned(), (f1, count(cells[7]), count(cells[8]), count(cells[9]))))
+            let cell = |k: usize| cells.get(k).copied().unwrap_or("");
+            Some((cell(0).to_owned(), (f1, count(cell(7)), count(cell(8)), count(cell(9)))))
         })
         .collect()
 }

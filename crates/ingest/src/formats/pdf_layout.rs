@@ -389,7 +389,8 @@ fn move_leading_hyphens(lines: &mut Vec<Line>, edges: &mut Vec<(f64, f64)>) {
     const HYPHENS: [char; 3] = ['-', '\u{ad}', '\u{2010}'];
     let mut moved = false;
     for i in 1..lines.len() {
-        let alone = HYPHENS.iter().any(|h| lines[i].text.trim() == h.to_string());
+        let mut chars = lines[i].text.trim().chars();
+        let alone = matches!((chars.next(), chars.next()), (Some(c), None) if HYPHENS.contains(&c));
         let next = if alone { i + 1 } else { i };
         let Some(rest) =
             lines.get(next).and_then(|b| b.text.strip_prefix(HYPHENS).or(alone.then_some(b.text.as_str())))

@@ -69,8 +69,7 @@ impl<'a> HyphenForms<'a> {
     /// Whether the document writes `head` (the letters before a line-end hyphen, with what
     /// stands before them) and `tail` as one hyphenated word inside a line.
     fn has(&self, head: &str, tail: &str) -> bool {
-        let head: String =
-            head.chars().rev().take_while(|c| c.is_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect();
+        let head = trailing_letters(head);
         if head.is_empty() || tail.is_empty() {
             return false;
         }
@@ -83,14 +82,19 @@ impl<'a> HyphenForms<'a> {
 fn hyphenated_words(text: &str) -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     for (i, _) in text.match_indices('-') {
-        let before = text[..i].chars().rev().take_while(|c| c.is_alphabetic());
-        let head: String = before.collect::<Vec<_>>().into_iter().rev().collect();
+        let head = trailing_letters(&text[..i]);
         let tail: String = text[i + 1..].chars().take_while(|c| c.is_alphabetic()).collect();
         if !head.is_empty() && !tail.is_empty() {
             out.insert(format!("{}-{}", head.to_lowercase(), tail.to_lowercase()));
         }
     }
     out
+}
+
+/// The letters at the end of `text` (`Ausein` of `in Ausein`).
+fn trailing_letters(text: &str) -> &str {
+    let start = text.char_indices().rev().take_while(|(_, c)| c.is_alphabetic()).last().map_or(text.len(), |(i, _)| i);
+    &text[start..]
 }
 
 /// True when `text` ends with a letter followed by a hyphen.

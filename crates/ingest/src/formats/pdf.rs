@@ -162,8 +162,9 @@ fn one_line(message: &str) -> String {
 /// in (form fields, fonts it cannot map, damage it cannot repair, encryption it does not
 /// know) is read by poppler's `pdftotext` where the machine has it ([`poppler_pages`]).
 pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
+    let has_text = |pages: &[String]| pages.iter().any(|p| p.chars().any(char::is_alphanumeric));
     let own = extract_pages(bytes, path).and_then(|pages| {
-        if pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
+        if has_text(&pages) {
             Ok(pages)
         } else {
             Err(IngestError::NoText { path: path.to_path_buf() })
@@ -171,10 +172,7 @@ pub(super) fn read(bytes: &[u8], path: &Path) -> Result<Blocks, IngestError> {
     });
     let pages = match own {
         Ok(pages) => pages,
-        Err(error) => match poppler_pages(bytes) {
-            Some(pages) if pages.iter().any(|p| p.chars().any(char::is_alphanumeric)) => pages,
-            _ => return Err(error),
-        },
+        Err(error) => poppler_pages(bytes).filter(|pages| has_text(pages)).ok_or(error)?,
     };
     let pages: Vec<Vec<String>> = pages.iter().map(|p| p.lines().map(normalize_line).collect()).collect();
     let mut out = blocks_of(&pages, true);

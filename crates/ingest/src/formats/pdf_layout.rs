@@ -365,7 +365,9 @@ pub(super) fn page_text(glyphs: &[Glyph], height: f64) -> String {
     if !lines.is_empty() {
         let mut lines = lines;
         let mut edges = column_edges(&lines);
-        move_leading_hyphens(&mut lines, &mut edges);
+        if move_leading_hyphens(&mut lines, &edges) {
+            edges = column_edges(&lines);
+        }
         let pitch = line_pitch(&lines);
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
@@ -384,10 +386,10 @@ pub(super) fn page_text(glyphs: &[Glyph], height: f64) -> String {
 
 /// A word broken at the end of a full line whose hyphen the file puts at the start of the
 /// next line or on a line of its own (`… in Ausein` / `-` / `andersetzungen im Betrieb`): the
-/// hyphen goes back to the end of the line, where the line-join rules look for it.
-fn move_leading_hyphens(lines: &mut Vec<Line>, edges: &mut Vec<(f64, f64)>) {
+/// hyphen goes back to the end of the line, where the line-join rules look for it. Whether a
+/// line went (the column edges of the lines are then out of step).
+fn move_leading_hyphens(lines: &mut Vec<Line>, edges: &[(f64, f64)]) -> bool {
     const HYPHENS: [char; 3] = ['-', '\u{ad}', '\u{2010}'];
-    let mut moved = false;
     for i in 1..lines.len() {
         let mut chars = lines[i].text.trim().chars();
         let alone = matches!((chars.next(), chars.next()), (Some(c), None) if HYPHENS.contains(&c));
@@ -397,25 +399,23 @@ fn move_leading_hyphens(lines: &mut Vec<Line>, edges: &mut Vec<(f64, f64)>) {
         else {
             continue;
         };
-        let rest = rest.strip_prefix(' ').unwrap_or(rest).to_owned();
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
         let a = &lines[i - 1];
         let full = a.x1 > edges[i - 1].1 - 2.0 * a.size;
         let word_end = a.text.chars().last().is_some_and(char::is_alphabetic);
         if full && word_end && !a.text.starts_with(HYPHENS) && rest.chars().next().is_some_and(char::is_lowercase) {
+            let rest = rest.to_owned();
             lines[i - 1].text.push('-');
             if alone {
                 lines[i].text.clear();
             } else {
                 lines[i].text = rest;
             }
-            moved = true;
         }
     }
-    if moved {
-        let mut kept = lines.iter().map(|l| !l.text.is_empty());
-        edges.retain(|_| kept.next().unwrap_or(true));
-        lines.retain(|l| !l.text.is_empty());
-    }
+    let before = lines.len();
+    lines.retain(|l| !l.text.is_empty());
+    lines.len() < before
 }
 
 /// Margin lines from top to bottom, the pieces on one baseline joined from left to right
